@@ -1,0 +1,148 @@
+/**
+ * The three ways getting a token can fail. Every failure of tokenkeeper reaches the caller as one
+ * of these, never as an untyped exception, and none of them ever holds a secret or a token.
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+
+const status = Schema.optional(Schema.Int)
+
+const describe = (provider: string, what: string, code: number | undefined) =>
+  `${provider}: ${what}${code === undefined ? "" : ` (HTTP ${code})`}`
+
+/**
+ * Why the provider refused what we sent, or sent what we cannot use.
+ *
+ * - `credentials`: wrong username/password or unknown client; never retried, starts a cool-down
+ * - `request`: the provider rejected the request as malformed (HTTP 400)
+ * - `forbidden`: refused by policy, e.g. a server IP that is not whitelisted (HTTP 403)
+ * - `token`: a resource rejected a freshly issued token as not valid
+ * - `response`: the token response could not be used (not JSON, wrong shape, absurd expiry)
+ * - `config`: an unsafe or malformed configuration, refused before anything was sent
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const InvalidReason = Schema.Literal("credentials", "request", "forbidden", "token", "response", "config")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type InvalidReason = typeof InvalidReason.Type
+
+/**
+ * The provider refused what we sent or sent what we cannot use. Never retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Invalid extends Schema.TaggedError<Invalid>("@tokenkeeper/core/Invalid")("Invalid", {
+  provider: Schema.String,
+  reason: InvalidReason,
+  status
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return describe(this.provider, `invalid (${this.reason})`, this.status)
+  }
+}
+
+/**
+ * Why a token ran out for good.
+ *
+ * - `refresh`: the refresh token ended and there are no credentials to log in again
+ * - `token`: a resource still rejects a freshly issued token as expired
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ExpiredReason = Schema.Literal("refresh", "token")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ExpiredReason = typeof ExpiredReason.Type
+
+/**
+ * A token ran out and could not be renewed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Expired extends Schema.TaggedError<Expired>("@tokenkeeper/core/Expired")("Expired", {
+  provider: Schema.String,
+  reason: ExpiredReason,
+  status
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return describe(this.provider, `expired (${this.reason})`, this.status)
+  }
+}
+
+/**
+ * Why the provider could not be used: the connection failed (`transport`), it did not answer in
+ * time (`timeout`), or it answered with a status that means "try later" (`status`: 5xx, 429).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const NetworkReason = Schema.Literal("transport", "timeout", "status")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type NetworkReason = typeof NetworkReason.Type
+
+/**
+ * The provider could not be reached or did not answer usefully in time. This is the only error
+ * the retry schedule retries; `retryAfter` carries the provider's `Retry-After`, when it sent one.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Network extends Schema.TaggedError<Network>("@tokenkeeper/core/Network")("Network", {
+  provider: Schema.String,
+  reason: NetworkReason,
+  status,
+  retryAfter: Schema.optional(Schema.DurationFromSelf)
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    const after = this.retryAfter === undefined ? "" : `, retry after ${Duration.format(this.retryAfter)}`
+    return describe(this.provider, `unreachable (${this.reason}${after})`, this.status)
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export const TokenError = Schema.Union(Expired, Invalid, Network)
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type TokenError = Expired | Invalid | Network
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isTokenError = (u: unknown): u is TokenError =>
+  Predicate.isTagged(u, "Expired") && u instanceof Expired ||
+  Predicate.isTagged(u, "Invalid") && u instanceof Invalid ||
+  Predicate.isTagged(u, "Network") && u instanceof Network
