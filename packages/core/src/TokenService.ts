@@ -1,0 +1,171 @@
+/**
+ * What applications use: a token that is valid now, renewed behind the scenes, with one request
+ * to the provider however many fibers ask at once.
+ *
+ * @since 0.1.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import type * as Scope from "effect/Scope"
+import * as AccessToken from "./AccessToken.js"
+import * as Authorize from "./internal/authorize.js"
+import * as Decision from "./internal/decision.js"
+import * as Machine from "./internal/machine.js"
+import type { TokenEndpoint } from "./TokenEndpoint.js"
+import type { TokenError } from "./TokenError.js"
+import * as TokenPolicy from "./TokenPolicy.js"
+
+/**
+ * Reads a resource's second 401 into the error `authorize` fails with; providers read their
+ * own 401 bodies to tell `Expired` from `Invalid`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Rejection = Authorize.Rejection
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly provider: string
+  /** A token valid now: cached while fresh, renewed in the background while stale, else awaited. */
+  readonly get: Effect.Effect<AccessToken.AccessToken, TokenError>
+  /**
+   * Drops the cached token if it is still the one the caller saw rejected; a late 401 from an
+   * old request does not throw away a newer token.
+   */
+  readonly invalidate: (rejected: AccessToken.AccessToken) => Effect.Effect<void>
+  /**
+   * Runs `effect` with a token issued for it alone: every `get` inside returns that token (a new
+   * one only if it expires or is rejected). For providers that want a token per transaction.
+   */
+  readonly withFreshToken: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | TokenError, R>
+  /**
+   * `client` with `Authorization: Bearer` set from this service; on a 401 the token is dropped
+   * and the request retried once with a renewed token. A second 401 fails with `rejection`'s
+   * error (by default `Invalid`, reason `token`).
+   */
+  readonly authorize: <E, R>(
+    client: HttpClient.HttpClient.With<E, R>,
+    options?: { readonly rejection?: Rejection | undefined }
+  ) => HttpClient.HttpClient.With<E | TokenError, R>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class TokenService extends Context.Tag("@tokenkeeper/core/TokenService")<TokenService, Service>() {}
+
+/** How long renew-ahead waits after a failed renewal before it tries again. */
+const renewAheadRetryDelay = Duration.seconds(1)
+
+/**
+ * A token service over `endpoint`. Background renewals run in the scope, and end with it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  endpoint: TokenEndpoint,
+  policy: TokenPolicy.TokenPolicy = TokenPolicy.defaults
+): Effect.Effect<Service, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const machine = yield* Machine.make(endpoint, policy)
+    const shared = policy.reuse === "cached" ? machine.get : machine.issue
+    // The token of the innermost `withFreshToken` around the calling fiber, if any.
+    const scoped = yield* FiberRef.make(Option.none<Ref.Ref<Option.Option<AccessToken.AccessToken>>>())
+
+    const fromScope = (slot: Ref.Ref<Option.Option<AccessToken.AccessToken>>) =>
+      Effect.gen(function*() {
+        const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+        const current = Option.filter(yield* Ref.get(slot), (t) => Decision.phase(t, now, policy) !== "expired")
+        if (Option.isSome(current)) return current.value
+        const token = yield* machine.issue
+        yield* Ref.set(slot, Option.some(token))
+        return token
+      })
+
+    const get = Effect.flatMap(
+      FiberRef.get(scoped),
+      Option.match({ onNone: () => shared, onSome: fromScope })
+    )
+
+    const invalidate = (rejected: AccessToken.AccessToken) =>
+      Effect.flatMap(FiberRef.get(scoped), (slot) =>
+        Option.match(slot, {
+          onNone: () => machine.invalidate(rejected),
+          onSome: (ref) => Ref.update(ref, Option.filter((token) => !AccessToken.sameValue(token, rejected)))
+        }))
+
+    const withFreshToken = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+      Effect.flatMap(machine.issue, (token) =>
+        Effect.flatMap(Ref.make(Option.some(token)), (slot) =>
+          Effect.locally(effect, scoped, Option.some(slot))))
+
+    if (policy.renewAhead && policy.reuse === "cached") {
+      yield* Effect.forkScoped(Machine.renewAhead(machine, policy, renewAheadRetryDelay))
+    }
+
+    const tokens = { provider: endpoint.provider, get, invalidate }
+    return {
+      provider: endpoint.provider,
+      get,
+      invalidate,
+      withFreshToken,
+      authorize: (client, options) =>
+        Authorize.authorize(tokens, options?.rejection ?? Authorize.defaultRejection(endpoint.provider))(client)
+    } satisfies Service
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  endpoint: TokenEndpoint,
+  policy: TokenPolicy.TokenPolicy = TokenPolicy.defaults
+): Layer.Layer<TokenService> => Layer.scoped(TokenService, make(endpoint, policy))
+
+/**
+ * @since 0.1.0
+ * @category accessors
+ */
+export const get: Effect.Effect<AccessToken.AccessToken, TokenError, TokenService> = Effect.flatMap(
+  TokenService,
+  (service) => service.get
+)
+
+/**
+ * @since 0.1.0
+ * @category accessors
+ */
+export const invalidate = (rejected: AccessToken.AccessToken): Effect.Effect<void, never, TokenService> =>
+  Effect.flatMap(TokenService, (service) => service.invalidate(rejected))
+
+/**
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withFreshToken = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E | TokenError, R | TokenService> =>
+  Effect.flatMap(TokenService, (service) => service.withFreshToken(effect))
+
+/**
+ * @since 0.1.0
+ * @category combinators
+ */
+export const authorize = <E, R>(
+  client: HttpClient.HttpClient.With<E, R>,
+  options?: { readonly rejection?: Rejection | undefined }
+): Effect.Effect<HttpClient.HttpClient.With<E | TokenError, R>, never, TokenService> =>
+  Effect.map(TokenService, (service) => service.authorize(client, options))

@@ -1,0 +1,103 @@
+/**
+ * The renewal state machine's decisions, as pure functions of (state, now, policy). The service
+ * applies them atomically inside `Ref.modify`; the property tests check them on their own.
+ */
+import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
+import * as AccessToken from "../AccessToken.js"
+import type { Invalid } from "../TokenError.js"
+import type { TokenPolicy } from "../TokenPolicy.js"
+
+/** An `Invalid` from a renewal, returned without a request until `until`. */
+export interface CoolDown {
+  readonly until: number
+  readonly error: Invalid
+  /** The cool-down schedule's state, so that a further `Invalid` waits longer. */
+  readonly scheduleState: unknown
+  readonly lastDelay: number
+}
+
+/** `R` is the in-flight renewal's handle (a `Deferred` in the service, anything in tests). */
+export interface State<R> {
+  readonly access: Option.Option<AccessToken.AccessToken>
+  readonly refresh: Option.Option<AccessToken.RefreshToken>
+  readonly renewal: Option.Option<R>
+  readonly coolDown: Option.Option<CoolDown>
+}
+
+export const empty = <R>(refresh: Option.Option<AccessToken.RefreshToken>): State<R> => ({
+  access: Option.none(),
+  refresh,
+  renewal: Option.none(),
+  coolDown: Option.none()
+})
+
+export type Phase = "fresh" | "stale" | "expired"
+
+const margins = (token: AccessToken.AccessToken | AccessToken.RefreshToken, policy: TokenPolicy) => {
+  const lifetime = Duration.millis(AccessToken.lifetime(token))
+  return {
+    staleAt: token.expiresAt! - Duration.toMillis(policy.refreshWindow(lifetime)),
+    expiredAt: token.expiresAt! - Duration.toMillis(policy.hardMargin(lifetime))
+  }
+}
+
+/** Fresh before `expiresAt - refreshWindow`, stale until `expiresAt - hardMargin`, expired after. */
+export const phase = (token: AccessToken.AccessToken, now: number, policy: TokenPolicy): Phase => {
+  const { expiredAt, staleAt } = margins(token, policy)
+  return now < staleAt ? "fresh" : now < expiredAt ? "stale" : "expired"
+}
+
+/** When a fresh token turns stale: the moment a renew-ahead fiber wakes up. */
+export const staleAt = (token: AccessToken.AccessToken, policy: TokenPolicy): number => margins(token, policy).staleAt
+
+/** A refresh token is used while it is itself fresh; one of unknown lifetime is always tried. */
+export const canRefresh = (refresh: AccessToken.RefreshToken, now: number, policy: TokenPolicy): boolean =>
+  refresh.expiresAt === undefined || now < margins(refresh, policy).staleAt
+
+export type Action<R> =
+  | { readonly _tag: "Serve"; readonly token: AccessToken.AccessToken }
+  | { readonly _tag: "ServeAndRenew"; readonly token: AccessToken.AccessToken }
+  | { readonly _tag: "Join"; readonly renewal: R }
+  | { readonly _tag: "Start" }
+  | { readonly _tag: "Fail"; readonly error: Invalid }
+
+const coolingDown = <R>(state: State<R>, now: number): Option.Option<Invalid> =>
+  Option.filterMap(state.coolDown, (c) => now < c.until ? Option.some(c.error) : Option.none())
+
+/** What `get` does now. */
+export const decide = <R>(state: State<R>, now: number, policy: TokenPolicy): Action<R> => {
+  if (Option.isSome(state.access)) {
+    const token = state.access.value
+    switch (phase(token, now, policy)) {
+      case "fresh":
+        return { _tag: "Serve", token }
+      case "stale":
+        return Option.isNone(state.renewal) && Option.isNone(coolingDown(state, now))
+          ? { _tag: "ServeAndRenew", token }
+          : { _tag: "Serve", token }
+    }
+  }
+  if (Option.isSome(state.renewal)) return { _tag: "Join", renewal: state.renewal.value }
+  const cooling = coolingDown(state, now)
+  return Option.isSome(cooling) ? { _tag: "Fail", error: cooling.value } : { _tag: "Start" }
+}
+
+/** `decide`, and the state after it: a renewal that starts is recorded so that others join it. */
+export const step = <R>(
+  state: State<R>,
+  now: number,
+  policy: TokenPolicy,
+  renewal: R
+): readonly [Action<R>, State<R>] => {
+  const action = decide(state, now, policy)
+  return action._tag === "Start" || action._tag === "ServeAndRenew"
+    ? [action, { ...state, renewal: Option.some(renewal) }]
+    : [action, state]
+}
+
+/** Drops the cached access token only if it is the one the caller saw rejected. */
+export const invalidate = <R>(state: State<R>, rejected: AccessToken.AccessToken): State<R> =>
+  Option.isSome(state.access) && AccessToken.sameValue(state.access.value, rejected)
+    ? { ...state, access: Option.none() }
+    : state

@@ -1,0 +1,198 @@
+/**
+ * The renewal state machine: one cached grant in a `Ref`, single-flight renewal through one
+ * `Deferred` that every waiting fiber joins, renewals forked into the service's scope so that an
+ * interrupted caller cancels nothing the others wait on.
+ */
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as ScheduleIntervals from "effect/ScheduleIntervals"
+import type * as Scope from "effect/Scope"
+import type { AccessToken, Grant } from "../AccessToken.js"
+import type { TokenEndpoint } from "../TokenEndpoint.js"
+import type { Invalid, TokenError } from "../TokenError.js"
+import type { TokenPolicy } from "../TokenPolicy.js"
+import * as Decision from "./decision.js"
+import * as Requests from "./requests.js"
+import * as Telemetry from "./telemetry.js"
+
+type Renewal = Deferred.Deferred<AccessToken, TokenError>
+type State = Decision.State<Renewal>
+
+export interface Machine {
+  /** A token valid now, from the cache or from the renewal every caller shares. */
+  readonly get: Effect.Effect<AccessToken, TokenError>
+  /** A newly issued token that is not cached: for single-use tokens and transaction scopes. */
+  readonly issue: Effect.Effect<AccessToken, TokenError>
+  readonly invalidate: (rejected: AccessToken) => Effect.Effect<void>
+  /** Waits for the current renewal, starting one if none runs. */
+  readonly renewNow: Effect.Effect<AccessToken, TokenError>
+  readonly state: Effect.Effect<State>
+}
+
+export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Effect.Effect<Machine, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const scope = yield* Effect.scope
+    const requests = Requests.make(endpoint, policy)
+    const state = yield* Ref.make<State>(Decision.empty(Option.fromNullable(endpoint.initialRefreshToken)))
+    const lookups = (action: string) =>
+      Telemetry.increment(Telemetry.cacheLookups, { provider: endpoint.provider, action })
+
+    /** The next cool-down: the schedule's next delay, or its last one once it is done. */
+    const coolDownAfter = (error: Invalid, now: number, previous: Option.Option<Decision.CoolDown>) =>
+      Effect.gen(function*() {
+        const scheduleState = Option.match(previous, {
+          onNone: () => policy.coolDown.initial,
+          onSome: (c) => c.scheduleState
+        })
+        const [next, , decision] = yield* policy.coolDown.step(now, error, scheduleState)
+        const lastDelay = ScheduleDecision.isContinue(decision)
+          ? Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
+          : Option.match(previous, { onNone: () => 0, onSome: (c) => c.lastDelay })
+        return { until: now + lastDelay, error, scheduleState: next, lastDelay } satisfies Decision.CoolDown
+      })
+
+    /** Refresh while a fresh refresh token exists; a rejected refresh is followed by one login. */
+    const obtain: Effect.Effect<Grant, TokenError> = Effect.gen(function*() {
+      const current = yield* Ref.get(state)
+      const now = yield* Clock.currentTimeMillis
+      const refreshWith = Option.filter(current.refresh, (token) => Decision.canRefresh(token, now, policy))
+      if (Option.isNone(refreshWith) || Option.isNone(requests.refresh)) return yield* requests.authenticate
+      const refreshed = requests.refresh.value(refreshWith.value)
+      return yield* refreshed.pipe(
+        // A provider that sends no new refresh token means: keep using the old one.
+        Effect.map((grant): Grant => ({ ...grant, refresh: Option.orElse(grant.refresh, () => refreshWith) })),
+        Effect.catchTag("Expired", () =>
+          Ref.update(state, (s): State => ({ ...s, refresh: Option.none() })).pipe(
+            Effect.zipRight(requests.authenticate)
+          ))
+      )
+    })
+
+    /** An `Invalid` starts (or lengthens) the cool-down; other failures leave nothing behind. */
+    const recordFailure = (error: TokenError) =>
+      error._tag !== "Invalid" ? Effect.void : Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const coolDown = yield* coolDownAfter(error, now, (yield* Ref.get(state)).coolDown)
+        yield* Ref.update(state, (s): State => ({ ...s, coolDown: Option.some(coolDown) }))
+      })
+
+    const settle = (renewal: Renewal, exit: Exit.Exit<Grant, TokenError>) =>
+      Exit.match(exit, {
+        onSuccess: (grant) =>
+          Ref.set(state, {
+            access: Option.some(grant.access),
+            refresh: grant.refresh,
+            renewal: Option.none(),
+            coolDown: Option.none()
+          }).pipe(Effect.zipRight(Deferred.succeed(renewal, grant.access))),
+        onFailure: (cause) =>
+          Ref.update(state, (s): State => ({ ...s, renewal: Option.none() })).pipe(
+            Effect.zipRight(
+              Option.match(Cause.failureOption(cause), { onNone: () => Effect.void, onSome: recordFailure })
+            ),
+            Effect.zipRight(Deferred.failCause(renewal, cause))
+          )
+      })
+
+    /** Runs a renewal in the service's scope: callers that stop waiting do not cancel it. */
+    const startRenewal = (renewal: Renewal) =>
+      obtain.pipe(
+        Effect.exit,
+        Effect.flatMap((exit) => settle(renewal, exit)),
+        Effect.onInterrupt(() =>
+          Ref.update(state, (s): State => ({ ...s, renewal: Option.none() })).pipe(
+            Effect.zipRight(Deferred.interrupt(renewal))
+          )
+        ),
+        // Forked from an uninterruptible region, it must stay interruptible itself so that
+        // closing the service can stop a stalled token request.
+        Effect.interruptible,
+        Effect.forkIn(scope)
+      )
+
+    // Recording a renewal and forking it happen without interruption: a caller interrupted in
+    // between would leave a renewal that every later caller joins and no one runs.
+    const slowPath = (now: number) =>
+      Effect.uninterruptibleMask((restore) =>
+        Effect.gen(function*() {
+          const renewal = yield* Deferred.make<AccessToken, TokenError>()
+          const action = yield* Ref.modify(state, (s) => Decision.step(s, now, policy, renewal))
+          yield* lookups(action._tag)
+          switch (action._tag) {
+            case "Serve":
+              return action.token
+            case "ServeAndRenew":
+              yield* startRenewal(renewal)
+              return action.token
+            case "Join":
+              return yield* restore(Deferred.await(action.renewal))
+            case "Start":
+              yield* startRenewal(renewal)
+              return yield* restore(Deferred.await(renewal))
+            case "Fail":
+              return yield* action.error
+          }
+        })
+      )
+
+    const get = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      Effect.flatMap(Ref.get(state), (s) =>
+        // The hot path: a fresh cached token, no allocation and no write.
+        Option.isSome(s.access) && Decision.phase(s.access.value, now, policy) === "fresh"
+          ? Effect.succeed(s.access.value)
+          : slowPath(now)))
+
+    const renewNow = Effect.uninterruptibleMask((restore) =>
+      Effect.gen(function*() {
+        const renewal = yield* Deferred.make<AccessToken, TokenError>()
+        const joined = yield* Ref.modify(state, (s): readonly [Option.Option<Renewal>, State] =>
+          Option.isSome(s.renewal) ? [s.renewal, s] : [Option.none(), { ...s, renewal: Option.some(renewal) }])
+        if (Option.isNone(joined)) {
+          yield* startRenewal(renewal)
+        }
+        return yield* restore(Deferred.await(Option.getOrElse(joined, () =>
+          renewal)))
+      })
+    )
+
+    /** Single-use tokens skip the cache but not the cool-down: a wrong password is not hammered. */
+    const issue = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      const cooling = Option.filter((yield* Ref.get(state)).coolDown, (c) => now < c.until)
+      if (Option.isSome(cooling)) return yield* cooling.value.error
+      return yield* requests.authenticate.pipe(
+        Effect.tapError(recordFailure),
+        Effect.map((grant) => grant.access)
+      )
+    })
+
+    return {
+      get,
+      issue,
+      renewNow,
+      invalidate: (rejected) => Ref.update(state, (s) => Decision.invalidate(s, rejected)),
+      state: Ref.get(state)
+    }
+  })
+
+/**
+ * Renews in the refresh window even when no one calls: sleeps until the cached token turns
+ * stale, renews, and after a failure waits `retryDelay` before trying again.
+ */
+export const renewAhead = (machine: Machine, policy: TokenPolicy, retryDelay: Duration.Duration) =>
+  Effect.gen(function*() {
+    const s = yield* machine.state
+    const now = yield* Clock.currentTimeMillis
+    const wakeAt = Option.match(s.access, { onNone: () => now, onSome: (t) => Decision.staleAt(t, policy) })
+    yield* Effect.sleep(Duration.millis(Math.max(0, wakeAt - now)))
+    yield* machine.renewNow.pipe(
+      Effect.catchAll(() => Effect.sleep(retryDelay))
+    )
+  }).pipe(Effect.forever)
