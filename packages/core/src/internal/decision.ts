@@ -42,10 +42,13 @@ const margins = (token: AccessToken.AccessToken | AccessToken.RefreshToken, poli
   }
 }
 
-/** Fresh before `expiresAt - refreshWindow`, stale until `expiresAt - hardMargin`, expired after. */
+/**
+ * Expired from `expiresAt - hardMargin`, else fresh before `expiresAt - refreshWindow`, else stale.
+ * The hard margin is checked first so that no policy can make an expired token look fresh.
+ */
 export const phase = (token: AccessToken.AccessToken, now: number, policy: TokenPolicy): Phase => {
   const { expiredAt, staleAt } = margins(token, policy)
-  return now < staleAt ? "fresh" : now < expiredAt ? "stale" : "expired"
+  return now >= expiredAt ? "expired" : now < staleAt ? "fresh" : "stale"
 }
 
 /** When a fresh token turns stale: the moment a renew-ahead fiber wakes up. */
