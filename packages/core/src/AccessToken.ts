@@ -70,6 +70,8 @@ export const sameValue = (a: AccessToken | RefreshToken, b: AccessToken | Refres
 
 /** Longer than this is not a token lifetime but a bug or an attack. */
 const maxLifetime = Duration.toMillis(Duration.days(366))
+/** Shorter than this is not a token either, and would round away when added to a real clock. */
+const minLifetime = 1
 
 /**
  * A token response as a provider received it, before its expiry is resolved. `expiresIn` and
@@ -97,7 +99,9 @@ type Lifetime = { readonly _tag: "Known"; readonly millis: number } | { readonly
 }
 
 const known = (millis: number): Lifetime =>
-  Number.isFinite(millis) && millis > 0 && millis <= maxLifetime ? { _tag: "Known", millis } : { _tag: "Absurd" }
+  Number.isFinite(millis) && millis >= minLifetime && millis <= maxLifetime
+    ? { _tag: "Known", millis }
+    : { _tag: "Absurd" }
 
 /**
  * Expiry, most trusted first: the response's `expires_in`; the JWT's lifetime (`exp - iat`); the
@@ -130,8 +134,8 @@ const scopesOf = (scope: string | undefined, claims: Option.Option<Jwt.Claims>):
 
 /**
  * Turns a provider's token response into a `Grant`, resolving both expiries. Fails with
- * `Invalid` (reason `response`) when the access token's expiry is missing, negative, NaN or over a
- * year, when a refresh token's stated expiry is absurd, or when the token type is not Bearer.
+ * `Invalid` (reason `response`) when the access token's expiry is missing, under a millisecond, NaN
+ * or over a year, when a refresh token's stated expiry is absurd, or when the token type is not Bearer.
  *
  * @since 0.1.0
  * @category constructors

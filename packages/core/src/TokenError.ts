@@ -43,13 +43,16 @@ export type InvalidReason = typeof InvalidReason.Type
 export class Invalid extends Schema.TaggedError<Invalid>("@tokenkeeper/core/Invalid")("Invalid", {
   provider: Schema.String,
   reason: InvalidReason,
-  status
+  status,
+  /** tokenkeeper's own explanation (never text from the provider, which could echo a secret). */
+  detail: Schema.optional(Schema.String)
 }) {
   /**
    * @since 0.1.0
    */
   override get message(): string {
-    return describe(this.provider, `invalid (${this.reason})`, this.status)
+    const detail = this.detail === undefined ? "" : `: ${this.detail}`
+    return describe(this.provider, `invalid (${this.reason})`, this.status) + detail
   }
 }
 

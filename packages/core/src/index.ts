@@ -6,7 +6,17 @@ export * as AccessToken from "./AccessToken.js"
 /**
  * @since 0.1.0
  */
+export * as HttpEndpoint from "./HttpEndpoint.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Jwt from "./Jwt.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Provider from "./Provider.js"
 
 /**
  * @since 0.1.0

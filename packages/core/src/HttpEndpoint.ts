@@ -1,0 +1,165 @@
+/**
+ * What every provider's token endpoint shares: the HTTPS-only rule, one exchange that turns a
+ * token request's transport, status and decoding failures into `TokenError`s, and `Retry-After`.
+ * Providers add only their wire format and their few provider-specific statuses.
+ *
+ * @since 0.1.0
+ */
+import type * as Headers from "@effect/platform/Headers"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import type { TokenError } from "./TokenError.js"
+import { Invalid, Network } from "./TokenError.js"
+
+const loopback = (hostname: string) =>
+  hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname)
+
+/**
+ * Parses a provider's base URL and refuses anything but HTTPS, except plain HTTP to a loopback
+ * host (the sandbox, tests). Nothing is sent to a refused URL.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const secureUrl = (provider: string, url: string): Effect.Effect<URL, Invalid> =>
+  Effect.suspend(() => {
+    const config = (detail: string) => Effect.fail(new Invalid({ provider, reason: "config", detail }))
+    if (!URL.canParse(url)) return config("the base URL is not a URL")
+    const parsed = new URL(url)
+    if (parsed.username !== "" || parsed.password !== "") return config("the base URL must not carry credentials")
+    if (parsed.protocol === "https:") return Effect.succeed(parsed)
+    if (parsed.protocol === "http:" && loopback(parsed.hostname)) return Effect.succeed(parsed)
+    return config(`only https: is allowed, or http: to a loopback host; got ${parsed.protocol}//${parsed.host}`)
+  })
+
+/**
+ * A `Retry-After` header (delay in seconds, or an HTTP date) as a duration from `now`.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const retryAfter = (headers: Headers.Headers, now: number): Duration.Duration | undefined => {
+  const value = headers["retry-after"]?.trim()
+  if (value === undefined || value === "") return undefined
+  if (/^\d+$/.test(value)) return Duration.seconds(Number(value))
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? undefined : Duration.millis(Math.max(0, at - now))
+}
+
+/**
+ * A token endpoint's answer that was not a success.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Failure {
+  readonly provider: string
+  readonly status: number
+  /** The body as JSON, or undefined when it was not JSON. */
+  readonly body: unknown
+  readonly retryAfter: Duration.Duration | undefined
+}
+
+/**
+ * The mapping every provider starts from: 408, 425, 429 and 5xx are `Network` (retried);
+ * 401 is wrong credentials; 403 is refused by policy; other statuses are a bad request or an
+ * answer we cannot use.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const classifyStatus = (failure: Failure): TokenError => {
+  const { provider, retryAfter, status } = failure
+  if (status === 408 || status === 425 || status === 429 || status >= 500) {
+    return new Network(
+      retryAfter === undefined ? { provider, reason: "status", status } : {
+        provider,
+        reason: "status",
+        status,
+        retryAfter
+      }
+    )
+  }
+  if (status === 401) return new Invalid({ provider, reason: "credentials", status })
+  if (status === 403) return new Invalid({ provider, reason: "forbidden", status })
+  if (status >= 400) return new Invalid({ provider, reason: "request", status })
+  return new Invalid({ provider, reason: "response", status })
+}
+
+/** Token responses are small; a larger body is a fault, not a token. */
+const maxBodyBytes = 1024 * 1024
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Exchange<A, I> {
+  readonly provider: string
+  readonly request: HttpClientRequest.HttpClientRequest
+  /** The wire format of a 2xx body. */
+  readonly success: Schema.Schema<A, I>
+  /** A non-2xx answer as an error; providers handle their own cases and defer to `classifyStatus`. */
+  readonly failure?: ((failure: Failure) => TokenError) | undefined
+}
+
+const parseJson = (text: string): Option.Option<unknown> => {
+  try {
+    return Option.some(JSON.parse(text))
+  } catch {
+    return Option.none()
+  }
+}
+
+/**
+ * Sends a token request and decodes the answer: `sentAt` is when the request left, on the local
+ * clock, the anchor of the token's lifetime. Every failure is a `TokenError` naming the provider.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const exchange = <A, I>(
+  client: HttpClient.HttpClient,
+  options: Exchange<A, I>
+): Effect.Effect<{ readonly body: A; readonly sentAt: number }, TokenError> =>
+  Effect.gen(function*() {
+    const { provider } = options
+    const invalidResponse = (status: number) => new Invalid({ provider, reason: "response", status })
+    const sentAt = yield* Clock.currentTimeMillis
+    const response = yield* client.execute(options.request).pipe(
+      Effect.catchTags({
+        RequestError: (error) =>
+          error.reason === "Transport"
+            ? Effect.fail(new Network({ provider, reason: "transport" }))
+            : Effect.fail(new Invalid({ provider, reason: "config", detail: "the request could not be built" })),
+        // A client that fails on statuses (filterStatusOk) still carries the response: read it as usual.
+        ResponseError: (error) => Effect.succeed(error.response)
+      })
+    )
+    const length = Number(response.headers["content-length"])
+    if (length > maxBodyBytes) return yield* invalidResponse(response.status)
+    const text = yield* response.text.pipe(
+      Effect.catchTags({ ResponseError: () => Effect.fail(new Network({ provider, reason: "transport" })) })
+    )
+    if (text.length > maxBodyBytes) return yield* invalidResponse(response.status)
+    const json = parseJson(text)
+    if (response.status < 200 || response.status >= 300) {
+      const now = yield* Clock.currentTimeMillis
+      const failure = {
+        provider,
+        status: response.status,
+        body: Option.getOrUndefined(json),
+        retryAfter: retryAfter(response.headers, now)
+      }
+      return yield* Effect.fail((options.failure ?? classifyStatus)(failure))
+    }
+    if (Option.isNone(json)) return yield* invalidResponse(response.status)
+    const body = yield* Schema.decodeUnknown(options.success)(json.value).pipe(
+      Effect.mapError(() => invalidResponse(response.status))
+    )
+    return { body, sentAt }
+  })

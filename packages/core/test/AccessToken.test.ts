@@ -1,0 +1,444 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as AccessToken from "@tokenkeeper/core/AccessToken"
+import type { Invalid } from "@tokenkeeper/core/TokenError"
+import { Cause, Duration, Effect, Encoding, Exit, FastCheck, Option, Redacted } from "effect"
+
+const provider = "Test"
+/** 2023-11-14T22:13:20Z on our clock: where a token request left. */
+const sentAt = 1_700_000_000_000
+const sentAtSeconds = sentAt / 1000
+const maxLifetime = 366 * 24 * 60 * 60 * 1000
+
+const header = Encoding.encodeBase64Url(JSON.stringify({ alg: "HS256", typ: "JWT" }))
+/** A JWT with `payload` as its claims and a junk signature: core never verifies. */
+const jwt = (payload: unknown) => `${header}.${Encoding.encodeBase64Url(JSON.stringify(payload))}.bm90LWEtc2lnbmF0dXJl`
+
+const response = (fields: Partial<AccessToken.TokenResponse> = {}): AccessToken.TokenResponse => ({
+  provider,
+  sentAt,
+  accessToken: "opaque-access",
+  ...fields
+})
+
+const lifetimeOf = (fields: Partial<AccessToken.TokenResponse>) =>
+  Effect.map(AccessToken.fromResponse(response(fields)), (grant) => AccessToken.lifetime(grant.access))
+
+/** The typed failure of `fromResponse`; a defect or a success fails the test. */
+const invalid = (fields: Partial<AccessToken.TokenResponse>) =>
+  Effect.gen(function*() {
+    const exit = yield* Effect.exit(AccessToken.fromResponse(response(fields)))
+    assert.isTrue(Exit.isFailure(exit), "expected a failure")
+    if (Exit.isSuccess(exit)) return undefined as never
+    assert.isFalse(Cause.isDie(exit.cause), "expected a typed failure, not a defect")
+    assert.isTrue(Cause.isFailType(exit.cause))
+    return (exit.cause as Cause.Fail<Invalid>).error
+  })
+
+const assertResponseInvalid = (fields: Partial<AccessToken.TokenResponse>) =>
+  Effect.map(invalid(fields), (error) => {
+    assert.strictEqual(error._tag, "Invalid")
+    assert.strictEqual(error.reason, "response")
+    assert.strictEqual(error.provider, provider)
+    assert.isUndefined(error.status)
+  })
+
+describe("AccessToken.fromResponse", () => {
+  describe("expiry, most trusted first", () => {
+    it.effect("expires_in beats the JWT's exp - iat, its exp and the provider default", () =>
+      Effect.gen(function*() {
+        const { access } = yield* AccessToken.fromResponse(response({
+          accessToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds + 300 }),
+          expiresIn: 1800,
+          defaultLifetime: "1 hour"
+        }))
+        assert.strictEqual(access.issuedAt, sentAt)
+        assert.strictEqual(access.expiresAt, sentAt + 1_800_000)
+        assert.strictEqual(access.type, "Bearer")
+      }))
+
+    it.effect("without expires_in, the JWT's exp - iat beats its exp alone and the default", () =>
+      Effect.gen(function*() {
+        // exp alone would say 900 s from our clock; exp - iat says 300 s.
+        const lifetime = yield* lifetimeOf({
+          accessToken: jwt({ iat: sentAtSeconds + 600, exp: sentAtSeconds + 900 }),
+          defaultLifetime: "1 hour"
+        })
+        assert.strictEqual(lifetime, 300_000)
+      }))
+
+    it.effect("without iat, the JWT's exp against our clock beats the default", () =>
+      Effect.gen(function*() {
+        const lifetime = yield* lifetimeOf({
+          accessToken: jwt({ exp: sentAtSeconds + 120 }),
+          defaultLifetime: "1 hour"
+        })
+        assert.strictEqual(lifetime, 120_000)
+      }))
+
+    it.effect("the provider default applies when neither the response nor a JWT says", () =>
+      Effect.gen(function*() {
+        assert.strictEqual(yield* lifetimeOf({ defaultLifetime: "5 minutes" }), 300_000)
+        // A JWT with iat but no exp says nothing about expiry either.
+        assert.strictEqual(
+          yield* lifetimeOf({ accessToken: jwt({ iat: sentAtSeconds, jti: "x" }), defaultLifetime: "5 minutes" }),
+          300_000
+        )
+        // So does a token that looks like a JWT but is not one.
+        assert.strictEqual(
+          yield* lifetimeOf({ accessToken: "aaa.!!!.bbb", defaultLifetime: Duration.seconds(30) }),
+          30_000
+        )
+      }))
+
+    it.effect("a present but absurd source is an error, not a reason to look further", () =>
+      Effect.gen(function*() {
+        const fine: Partial<AccessToken.TokenResponse> = {
+          accessToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds + 300 }),
+          defaultLifetime: "1 hour"
+        }
+        yield* assertResponseInvalid({ ...fine, expiresIn: -1 })
+        yield* assertResponseInvalid({ ...fine, expiresIn: 0 })
+        yield* assertResponseInvalid({
+          accessToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds - 300 }),
+          defaultLifetime: "1 hour"
+        })
+        yield* assertResponseInvalid({ accessToken: jwt({ exp: sentAtSeconds - 1 }), defaultLifetime: "1 hour" })
+      }))
+  })
+
+  describe("anchoring at sentAt", () => {
+    it.effect("a JWT issued by a clock 10 minutes ahead of ours still lives exp - iat from sentAt", () =>
+      Effect.gen(function*() {
+        const { access } = yield* AccessToken.fromResponse(response({
+          accessToken: jwt({ iat: sentAtSeconds + 600, exp: sentAtSeconds + 600 + 300 })
+        }))
+        assert.strictEqual(access.issuedAt, sentAt)
+        assert.strictEqual(access.expiresAt, sentAt + 300_000)
+      }))
+
+    it.effect("a JWT issued by a clock 10 minutes behind ours is not already expired", () =>
+      Effect.gen(function*() {
+        // By our clock its exp passed 5 minutes ago; its lifetime is still 300 s from sentAt.
+        const { access } = yield* AccessToken.fromResponse(response({
+          accessToken: jwt({ iat: sentAtSeconds - 600, exp: sentAtSeconds - 600 + 300 })
+        }))
+        assert.strictEqual(access.expiresAt, sentAt + 300_000)
+      }))
+
+    it.effect("expires_in counts from when the request was sent, whatever sentAt is", () =>
+      Effect.gen(function*() {
+        const a = yield* AccessToken.fromResponse(response({ sentAt: 0, expiresIn: 60 }))
+        const b = yield* AccessToken.fromResponse(response({ sentAt: 5_000, expiresIn: 60 }))
+        assert.strictEqual(a.access.expiresAt, 60_000)
+        assert.strictEqual(b.access.expiresAt, 65_000)
+        assert.strictEqual(b.access.issuedAt, 5_000)
+      }))
+  })
+
+  it.effect("fractional lifetimes are kept to the millisecond and below", () =>
+    Effect.gen(function*() {
+      assert.strictEqual(yield* lifetimeOf({ sentAt: 0, expiresIn: 0.5 }), 500)
+      assert.strictEqual(yield* lifetimeOf({ sentAt: 0, expiresIn: 299.999 }), 299_999)
+      assert.strictEqual(yield* lifetimeOf({ sentAt: 0, expiresIn: 0.0015 }), 1.5)
+      assert.strictEqual(
+        yield* lifetimeOf({ accessToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds + 1.5 }) }),
+        1_500
+      )
+    }))
+
+  it.effect("the longest lifetime accepted is 366 days", () =>
+    Effect.gen(function*() {
+      assert.strictEqual(yield* lifetimeOf({ expiresIn: maxLifetime / 1000 }), maxLifetime)
+      yield* assertResponseInvalid({ expiresIn: maxLifetime / 1000 + 1 })
+    }))
+
+  describe("scopes", () => {
+    it.effect("from the response's scope, split on spaces", () =>
+      Effect.gen(function*() {
+        const { access } = yield* AccessToken.fromResponse(response({
+          expiresIn: 60,
+          scope: " payments:read  payments:write "
+        }))
+        assert.deepStrictEqual(access.scopes, ["payments:read", "payments:write"])
+      }))
+
+    it.effect("from the JWT's scopes (Laravel Passport) or scope (RFC 9068) claim", () =>
+      Effect.gen(function*() {
+        const passport = yield* AccessToken.fromResponse(response({
+          expiresIn: 60,
+          accessToken: jwt({ scopes: ["transactions", "status"] })
+        }))
+        assert.deepStrictEqual(passport.access.scopes, ["transactions", "status"])
+        const rfc9068 = yield* AccessToken.fromResponse(response({
+          expiresIn: 60,
+          accessToken: jwt({ scope: "a b" })
+        }))
+        assert.deepStrictEqual(rfc9068.access.scopes, ["a", "b"])
+      }))
+
+    it.effect("the response's scope wins over the JWT's; none anywhere is no scopes", () =>
+      Effect.gen(function*() {
+        const both = yield* AccessToken.fromResponse(response({
+          expiresIn: 60,
+          scope: "granted",
+          accessToken: jwt({ scopes: ["claimed"] })
+        }))
+        assert.deepStrictEqual(both.access.scopes, ["granted"])
+        const none = yield* AccessToken.fromResponse(response({ expiresIn: 60 }))
+        assert.deepStrictEqual(none.access.scopes, [])
+      }))
+  })
+
+  it.effect("token_type Bearer is accepted in any case, and when absent", () =>
+    Effect.gen(function*() {
+      for (const tokenType of ["Bearer", "bearer", "BEARER", "bEaReR", undefined]) {
+        const { access } = yield* AccessToken.fromResponse(response({ expiresIn: 60, tokenType }))
+        assert.strictEqual(access.type, "Bearer")
+      }
+    }))
+
+  it.effect("the value is kept Redacted, and a new grant carries exactly what was received", () =>
+    Effect.gen(function*() {
+      const { access, refresh } = yield* AccessToken.fromResponse(response({
+        expiresIn: 60,
+        accessToken: "the-access",
+        refreshToken: "the-refresh"
+      }))
+      assert.isTrue(Redacted.isRedacted(access.value))
+      assert.strictEqual(Redacted.value(access.value), "the-access")
+      assert.strictEqual(Redacted.value(Option.getOrThrow(refresh).value), "the-refresh")
+      assert.strictEqual(String(access.value), "<redacted>")
+    }))
+
+  describe("refresh tokens", () => {
+    it.effect("refresh_expires_in decides the refresh token's expiry, anchored at sentAt", () =>
+      Effect.gen(function*() {
+        const { refresh } = yield* AccessToken.fromResponse(response({
+          expiresIn: 300,
+          refreshToken: "opaque-refresh",
+          refreshExpiresIn: 86_400,
+          defaultRefreshLifetime: "1 hour"
+        }))
+        const token = Option.getOrThrow(refresh)
+        assert.strictEqual(token.issuedAt, sentAt)
+        assert.strictEqual(token.expiresAt, sentAt + 86_400_000)
+      }))
+
+    it.effect("a JWT refresh token lives exp - iat from sentAt (simplejwt: 24 hours)", () =>
+      Effect.gen(function*() {
+        const { access, refresh } = yield* AccessToken.fromResponse(response({
+          accessToken: jwt({ token_type: "access", iat: sentAtSeconds + 42, exp: sentAtSeconds + 42 + 300 }),
+          refreshToken: jwt({ token_type: "refresh", iat: sentAtSeconds + 42, exp: sentAtSeconds + 42 + 86_400 })
+        }))
+        assert.strictEqual(access.expiresAt, sentAt + 300_000)
+        assert.strictEqual(Option.getOrThrow(refresh).expiresAt, sentAt + 86_400_000)
+      }))
+
+    it.effect("an opaque refresh token with no stated expiry has none; the default applies when given", () =>
+      Effect.gen(function*() {
+        const open = yield* AccessToken.fromResponse(response({ expiresIn: 300, refreshToken: "opaque-refresh" }))
+        assert.isUndefined(Option.getOrThrow(open.refresh).expiresAt)
+        assert.strictEqual(AccessToken.lifetime(Option.getOrThrow(open.refresh)), Infinity)
+        const defaulted = yield* AccessToken.fromResponse(response({
+          expiresIn: 300,
+          refreshToken: "opaque-refresh",
+          defaultRefreshLifetime: "24 hours"
+        }))
+        assert.strictEqual(Option.getOrThrow(defaulted.refresh).expiresAt, sentAt + 86_400_000)
+      }))
+
+    it.effect("no refresh token, or an empty one, is no refresh token", () =>
+      Effect.gen(function*() {
+        const none = yield* AccessToken.fromResponse(response({ expiresIn: 300, refreshExpiresIn: 900 }))
+        assert.isTrue(Option.isNone(none.refresh))
+        const empty = yield* AccessToken.fromResponse(response({ expiresIn: 300, refreshToken: "" }))
+        assert.isTrue(Option.isNone(empty.refresh))
+      }))
+  })
+
+  describe("bad input fails with Invalid (reason response), never a defect", () => {
+    const cases: ReadonlyArray<{ readonly label: string; readonly fields: Partial<AccessToken.TokenResponse> }> = [
+      { label: "no expires_in, no JWT, no default", fields: {} },
+      { label: "no expires_in and a JWT without exp", fields: { accessToken: jwt({ iat: sentAtSeconds }) } },
+      { label: "negative expires_in", fields: { expiresIn: -300 } },
+      { label: "zero expires_in", fields: { expiresIn: 0 } },
+      { label: "negative zero expires_in", fields: { expiresIn: -0 } },
+      { label: "NaN expires_in", fields: { expiresIn: NaN } },
+      { label: "Infinity expires_in", fields: { expiresIn: Infinity } },
+      { label: "-Infinity expires_in", fields: { expiresIn: -Infinity } },
+      { label: "expires_in over a year", fields: { expiresIn: 367 * 24 * 3600 } },
+      { label: "expires_in in milliseconds by mistake", fields: { expiresIn: 1_700_000_000_000 } },
+      { label: "exp before iat", fields: { accessToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds - 1 }) } },
+      { label: "exp equal to iat", fields: { accessToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds }) } },
+      { label: "exp alone, already past", fields: { accessToken: jwt({ exp: sentAtSeconds - 60 }) } },
+      { label: "exp - iat over a year", fields: { accessToken: jwt({ iat: 0, exp: sentAtSeconds }) } },
+      { label: "a zero default", fields: { defaultLifetime: Duration.zero } },
+      { label: "an infinite default", fields: { defaultLifetime: Duration.infinity } },
+      { label: "token_type mac", fields: { expiresIn: 60, tokenType: "mac" } },
+      { label: "token_type DPoP", fields: { expiresIn: 60, tokenType: "DPoP" } },
+      { label: "an empty token_type", fields: { expiresIn: 60, tokenType: "" } },
+      { label: "token_type with padding", fields: { expiresIn: 60, tokenType: " Bearer" } },
+      { label: "an empty access token", fields: { expiresIn: 60, accessToken: "" } },
+      { label: "a negative refresh_expires_in", fields: { expiresIn: 60, refreshToken: "r", refreshExpiresIn: -1 } },
+      { label: "a NaN refresh_expires_in", fields: { expiresIn: 60, refreshToken: "r", refreshExpiresIn: NaN } },
+      {
+        label: "a refresh_expires_in of ten years",
+        fields: { expiresIn: 60, refreshToken: "r", refreshExpiresIn: 10 * 365 * 24 * 3600 }
+      },
+      {
+        label: "a refresh JWT whose exp is before its iat",
+        fields: { expiresIn: 60, refreshToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds - 86_400 }) }
+      },
+      {
+        label: "an infinite refresh default",
+        fields: { expiresIn: 60, refreshToken: "r", defaultRefreshLifetime: Duration.infinity }
+      }
+    ]
+
+    it.effect.each(cases)("$label", ({ fields }) => assertResponseInvalid(fields))
+
+    it.effect("the same response with a sane expiry succeeds: the cases above fail for their one flaw", () =>
+      Effect.gen(function*() {
+        const grant = yield* AccessToken.fromResponse(response({
+          expiresIn: 60,
+          tokenType: "Bearer",
+          refreshToken: "r",
+          refreshExpiresIn: 3600
+        }))
+        assert.strictEqual(AccessToken.lifetime(grant.access), 60_000)
+        assert.strictEqual(AccessToken.lifetime(Option.getOrThrow(grant.refresh)), 3_600_000)
+      }))
+  })
+
+  // Arbitrary finite numbers, with plausible lifetimes and the edges around them mixed in: a
+  // uniform double is almost never a sane lifetime.
+  const expiresIn = FastCheck.oneof(
+    FastCheck.double({ noNaN: true, noDefaultInfinity: true }),
+    FastCheck.double({ min: -1, max: maxLifetime / 1000 + 1, noNaN: true }),
+    FastCheck.integer({ min: -10, max: 40_000_000 }),
+    FastCheck.constantFrom(0, -0, Number.MIN_VALUE, maxLifetime / 1000, Number.MAX_VALUE, -Number.MAX_VALUE)
+  )
+
+  // `it.prop` with `runSyncExit` (fromResponse is synchronous): `it.effect.prop` builds the test
+  // services for every run, which is 10x slower.
+  it.prop(
+    "for any finite expires_in: Invalid/response, or a grant living expires_in * 1000 ms, in [1 ms, 366 days]",
+    [expiresIn],
+    ([seconds]) => {
+      const exit = Effect.runSyncExit(AccessToken.fromResponse(response({ sentAt: 0, expiresIn: seconds })))
+      const millis = seconds * 1000
+      const sane = millis >= 1 && millis <= maxLifetime
+      if (Exit.isSuccess(exit)) {
+        const lifetime = AccessToken.lifetime(exit.value.access)
+        assert.isTrue(sane, `accepted expires_in ${seconds}`)
+        assert.strictEqual(lifetime, millis)
+        assert.isTrue(lifetime >= 1 && lifetime <= maxLifetime)
+      } else {
+        assert.isFalse(sane, `refused expires_in ${seconds}`)
+        assert.isTrue(Cause.isFailType(exit.cause), "a defect")
+        const error = (exit.cause as Cause.Fail<Invalid>).error
+        assert.isTrue(error._tag === "Invalid" && error.reason === "response")
+      }
+    },
+    { fastCheck: { numRuns: 1000 } }
+  )
+
+  const claimValue = FastCheck.oneof(
+    FastCheck.double(),
+    FastCheck.integer(),
+    FastCheck.string(),
+    FastCheck.boolean(),
+    FastCheck.constant(null),
+    FastCheck.array(FastCheck.string(), { maxLength: 3 })
+  )
+  const payload = FastCheck.oneof(
+    FastCheck.jsonValue(),
+    FastCheck.record({
+      exp: claimValue,
+      iat: claimValue,
+      scopes: claimValue,
+      scope: claimValue,
+      token_type: claimValue
+    }, { requiredKeys: [] }),
+    FastCheck.record({
+      exp: FastCheck.integer({ min: sentAtSeconds - 86_400, max: sentAtSeconds + 86_400 }),
+      iat: FastCheck.integer({ min: sentAtSeconds - 86_400, max: sentAtSeconds + 86_400 })
+    }, { requiredKeys: [] })
+  )
+
+  it.prop(
+    "for any JSON payload in a JWT-shaped token, fromResponse succeeds or fails typed, never dies",
+    [
+      payload,
+      payload,
+      FastCheck.option(FastCheck.double(), { nil: undefined, freq: 2 }),
+      FastCheck.option(FastCheck.integer({ min: 1, max: 86_400 }), { nil: undefined })
+    ],
+    ([accessClaims, refreshClaims, seconds, fallback]) => {
+      const exit = Effect.runSyncExit(AccessToken.fromResponse(response({
+        accessToken: jwt(accessClaims),
+        refreshToken: jwt(refreshClaims),
+        expiresIn: seconds,
+        defaultLifetime: fallback === undefined ? undefined : Duration.seconds(fallback)
+      })))
+      assert.isTrue(Exit.isFailure(exit) ? Cause.isFailType(exit.cause) : true, "a defect")
+      if (Exit.isSuccess(exit)) {
+        const lifetime = AccessToken.lifetime(exit.value.access)
+        assert.isTrue(lifetime >= 1 && lifetime <= maxLifetime, `lifetime ${lifetime}`)
+      } else {
+        const error = (exit.cause as Cause.Fail<Invalid>).error
+        assert.isTrue(error._tag === "Invalid" && error.reason === "response")
+      }
+    },
+    { fastCheck: { numRuns: 500 } }
+  )
+
+  it.prop(
+    "whatever the skew between the provider's clock and ours, a JWT lives exp - iat from sentAt",
+    [
+      FastCheck.integer({ min: -7 * 86_400, max: 7 * 86_400 }),
+      FastCheck.integer({ min: 1, max: 86_400 }),
+      FastCheck.integer({ min: 0, max: 4_000_000_000_000 })
+    ],
+    ([skew, seconds, at]) => {
+      const iat = Math.floor(at / 1000) + skew
+      const { access } = Effect.runSync(AccessToken.fromResponse(response({
+        sentAt: at,
+        accessToken: jwt({ iat, exp: iat + seconds })
+      })))
+      assert.strictEqual(access.issuedAt, at)
+      assert.strictEqual(access.expiresAt, at + seconds * 1000)
+    },
+    { fastCheck: { numRuns: 300 } }
+  )
+
+  // A lifetime under a millisecond would round away against a real clock: the token would be
+  // expired on arrival.
+  it.effect("an expires_in under a millisecond is Invalid, not a token expired on arrival", () =>
+    Effect.gen(function*() {
+      for (const seconds of [5e-324, 1e-9, 1e-7]) {
+        yield* assertResponseInvalid({ sentAt, expiresIn: seconds })
+      }
+    }))
+})
+
+describe("AccessToken.refreshToken", () => {
+  it("reads exp from a JWT refresh token", () => {
+    const token = AccessToken.refreshToken(
+      Redacted.make(jwt({ token_type: "refresh", iat: sentAtSeconds - 3600, exp: sentAtSeconds + 82_800 })),
+      sentAt
+    )
+    assert.strictEqual(token.issuedAt, sentAt)
+    assert.strictEqual(token.expiresAt, (sentAtSeconds + 82_800) * 1000)
+  })
+
+  it("leaves expiresAt undefined for an opaque token, or a JWT without exp", () => {
+    for (const value of ["def50200a1b2c3", jwt({ iat: sentAtSeconds }), "aaa.!!!.bbb", jwt({ exp: "soon" })]) {
+      const redacted = Redacted.make(value)
+      const token = AccessToken.refreshToken(redacted, sentAt)
+      assert.isUndefined(token.expiresAt)
+      assert.strictEqual(token.issuedAt, sentAt)
+      assert.strictEqual(token.value, redacted)
+    }
+  })
+})
