@@ -47,6 +47,8 @@ export const retryAfter = (headers: Headers.Headers, now: number): Duration.Dura
   const value = headers["retry-after"]?.trim()
   if (value === undefined || value === "") return undefined
   if (/^\d+$/.test(value)) return Duration.seconds(Number(value))
+  // Every HTTP-date form starts with a day name; Date.parse alone would take "-3" for a year.
+  if (!/^[A-Za-z]/.test(value)) return undefined
   const at = Date.parse(value)
   return Number.isNaN(at) ? undefined : Duration.millis(Math.max(0, at - now))
 }
