@@ -1,0 +1,124 @@
+/**
+ * An emulator of Localpayment's token API: Django REST framework with djangorestframework-simplejwt
+ * at its defaults, plus the protected `POST /api/validation/document`.
+ *
+ * - `POST /api/token/` `{"username","password"}` -> 200 `{"refresh","access"}` (HS256 JWTs)
+ * - `POST /api/token/refresh/` `{"refresh"}` -> 200 `{"access"}`, or `{"access","refresh"}` with rotation
+ * - refusals with simplejwt's and DRF's exact bodies (401, 400 per field, 403, 415)
+ *
+ * @since 0.1.0
+ */
+import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import type * as Control from "./Control.js"
+import * as Emulator from "./internal/emulator.js"
+import * as internal from "./internal/localpayment.js"
+
+/**
+ * The emulator's settings. Lifetimes and the clock offset are in seconds (fractions allowed),
+ * latency in milliseconds.
+ *
+ * - `rotation`: a refresh also returns a new refresh token (`ROTATE_REFRESH_TOKENS`)
+ * - `blacklist`: with rotation, the used refresh token is blacklisted (`BLACKLIST_AFTER_ROTATION`)
+ * - `forbidden`: token requests answer 403, as for a server IP that is not whitelisted
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Settings = Schema.Struct({
+  username: Schema.String,
+  password: Schema.Redacted(Schema.String),
+  ...Emulator.commonFields,
+  refreshLifetime: Emulator.Seconds,
+  rotation: Schema.Boolean,
+  blacklist: Schema.Boolean,
+  forbidden: Schema.Boolean
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Settings = typeof Settings.Type
+
+/**
+ * simplejwt's defaults: access 5 minutes, refresh 24 hours, no rotation.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const defaults: Settings = {
+  username: "merchant@sandbox.test",
+  password: Redacted.make("sandbox-password"),
+  accessLifetime: 300,
+  refreshLifetime: 86_400,
+  clockOffset: 0,
+  latency: 0,
+  rotation: false,
+  blacklist: true,
+  forbidden: false
+}
+
+/**
+ * Settings that differ from `defaults`, and the port (0, the default, picks a free one).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends Partial<Settings> {
+  readonly port?: number
+}
+
+/**
+ * A running emulator: where it listens, the credentials it accepts (as given at start) and its
+ * controls.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly baseUrl: string
+  readonly username: string
+  readonly password: Redacted.Redacted<string>
+  readonly control: Control.Control<Settings>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Localpayment extends Context.Tag("@tokenkeeper/sandbox/Localpayment")<Localpayment, Service>() {}
+
+/**
+ * Starts the emulator on 127.0.0.1; it stops when the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<Service, HttpServerError.ServeError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const { port = 0, ...overrides } = options
+    const settings: Settings = { ...defaults, ...overrides }
+    const emulator = yield* Emulator.make(settings, internal.pages)
+    const baseUrl = yield* Emulator.serve({
+      port,
+      emulator,
+      settings: Settings,
+      routes: internal.routes(emulator),
+      pages: internal.pages,
+      routerConfig: internal.routerConfig
+    })
+    return { baseUrl, username: settings.username, password: settings.password, control: emulator.control }
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options?: Options): Layer.Layer<Localpayment, HttpServerError.ServeError> =>
+  Layer.scoped(Localpayment, make(options))

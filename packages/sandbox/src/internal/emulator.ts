@@ -1,0 +1,187 @@
+// One emulator's moving parts: settings, fault queue, outage switch and counters in one Ref, the
+// token store, and the gates every provider route goes through (latency, then outage and faults on
+// token routes, then counting). `serve` puts a provider's routes and the admin routes on their own
+// loopback port.
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import type * as HttpServerError from "@effect/platform/HttpServerError"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as Http from "node:http"
+import type * as Control from "../Control.js"
+import * as Admin from "./admin.js"
+import * as Faults from "./faults.js"
+import * as Tokens from "./tokens.js"
+
+/**
+ * Seconds, fractions allowed so tests can use sub-second lifetimes.
+ *
+ * @internal
+ */
+export const Seconds = Schema.Number.pipe(Schema.positive(), Schema.finite())
+
+/**
+ * The settings every emulator has.
+ *
+ * @internal
+ */
+export const commonFields = {
+  /** How long an access token is accepted, in seconds. */
+  accessLifetime: Seconds,
+  /** How wrong the server's clock is, in seconds: it stamps and checks tokens with it. */
+  clockOffset: Schema.Number.pipe(Schema.finite()),
+  /** Added to every provider request (not the admin routes), in milliseconds. */
+  latency: Schema.NonNegative
+}
+
+/** @internal */
+export interface Common {
+  readonly accessLifetime: number
+  readonly clockOffset: number
+  readonly latency: number
+}
+
+/**
+ * A handler fails with the response it answers early with (a refusal), or succeeds with the
+ * response of a request that went through.
+ *
+ * @internal
+ */
+export type Handler<R> = Effect.Effect<HttpServerResponse.HttpServerResponse, HttpServerResponse.HttpServerResponse, R>
+
+/** @internal */
+export interface Emulator<S> {
+  readonly settings: Effect.Effect<S>
+  /** Milliseconds on the server's clock, clock offset included. */
+  readonly now: Effect.Effect<number>
+  readonly tokens: Tokens.Store
+  readonly control: Control.Control<S>
+  readonly token: <R>(
+    route: "token" | "refresh",
+    handler: Handler<R>
+  ) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, R | HttpServerRequest.HttpServerRequest>
+  readonly resource: <R>(handler: Handler<R>) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, R>
+}
+
+interface State<S> {
+  readonly settings: S
+  readonly faults: ReadonlyArray<{ readonly fault: Control.Fault; readonly remaining: number }>
+  readonly outage: boolean
+  readonly counters: Control.Counters
+}
+
+const zero: Control.Counters = {
+  token: { ok: 0, rejected: 0, fault: 0 },
+  refresh: { ok: 0, rejected: 0, fault: 0 },
+  resource: { ok: 0, rejected: 0, fault: 0 }
+}
+
+const count = (counters: Control.Counters, route: Control.Route, outcome: Control.Outcome): Control.Counters => ({
+  ...counters,
+  [route]: { ...counters[route], [outcome]: counters[route][outcome] + 1 }
+})
+
+const outcomeOf = (response: HttpServerResponse.HttpServerResponse): Control.Outcome =>
+  response.status >= 200 && response.status < 300 ? "ok" : "rejected"
+
+// What a token request meets before the provider sees it: the outage, else the next queued fault.
+// Counted here, in the same update, so the counters never miss a fault.
+const takeFault = <S>(state: State<S>, route: Control.Route): [Control.Fault | "outage" | undefined, State<S>] => {
+  if (state.outage) return ["outage", { ...state, counters: count(state.counters, route, "fault") }]
+  const [next, ...rest] = state.faults
+  if (next === undefined) return [undefined, state]
+  const faults = next.remaining > 1 ? [{ fault: next.fault, remaining: next.remaining - 1 }, ...rest] : rest
+  return [next.fault, { ...state, faults, counters: count(state.counters, route, "fault") }]
+}
+
+/** @internal */
+export const make = <S extends Common>(initial: S, pages: Faults.Pages): Effect.Effect<Emulator<S>> =>
+  Effect.gen(function*() {
+    const start: State<S> = { settings: initial, faults: [], outage: false, counters: zero }
+    const ref = yield* Ref.make(start)
+    const tokens = yield* Tokens.make
+    const settings = Effect.map(Ref.get(ref), (state) => state.settings)
+    const now = Effect.zipWith(Clock.currentTimeMillis, settings, (millis, s) => millis + s.clockOffset * 1000)
+    const delay = Effect.flatMap(settings, (s) => s.latency > 0 ? Effect.sleep(s.latency) : Effect.void)
+    const record = (route: Control.Route, response: HttpServerResponse.HttpServerResponse) =>
+      Effect.as(
+        Ref.update(ref, (state) => ({ ...state, counters: count(state.counters, route, outcomeOf(response)) })),
+        response
+      )
+    const counters = Effect.map(Ref.get(ref), (state) => state.counters)
+
+    const control: Control.Control<S> = {
+      settings,
+      configure: (partial) => Ref.update(ref, (state) => ({ ...state, settings: { ...state.settings, ...partial } })),
+      fail: (fault, times = 1) =>
+        times < 1 ? Effect.void : Ref.update(ref, (state) => ({
+          ...state,
+          faults: [...state.faults, { fault, remaining: Math.floor(times) }]
+        })),
+      outage: (on) => Ref.update(ref, (state) => ({ ...state, outage: on })),
+      revokeAccessTokens: tokens.revokeAccess,
+      counters,
+      tokenRequests: Effect.map(counters, (c) => ({
+        login: c.token.ok + c.token.rejected + c.token.fault,
+        refresh: c.refresh.ok + c.refresh.rejected + c.refresh.fault
+      })),
+      resetCounters: Ref.update(ref, (state) => ({ ...state, counters: zero })),
+      reset: Effect.zipRight(Ref.set(ref, start), tokens.clearBlacklist)
+    }
+
+    return {
+      settings,
+      now,
+      tokens,
+      control,
+      token: (route, handler) =>
+        Effect.gen(function*() {
+          yield* delay
+          const fault = yield* Ref.modify(ref, (state) => takeFault(state, route))
+          if (fault === "outage") return pages.status(503, undefined)
+          if (fault !== undefined) return yield* Faults.respond(fault, pages)
+          return yield* record(route, yield* Effect.merge(handler))
+        }),
+      resource: (handler) => Effect.zipRight(delay, Effect.flatMap(Effect.merge(handler), (r) => record("resource", r)))
+    }
+  })
+
+/** @internal */
+export type RouterConfig = Parameters<typeof HttpRouter.setRouterConfig>[0]
+
+/**
+ * Serves `routes` and the admin routes on 127.0.0.1:`port` (0 picks a free port) until the scope
+ * closes, and returns the base URL.
+ *
+ * @internal
+ */
+export const serve = <S, I>(options: {
+  readonly port: number
+  readonly emulator: Emulator<S>
+  readonly settings: Schema.Schema<S, I>
+  readonly routes: HttpRouter.HttpRouter
+  readonly pages: Faults.Pages
+  readonly routerConfig: RouterConfig
+}): Effect.Effect<string, HttpServerError.ServeError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const router = HttpRouter.concat(options.routes, Admin.router(options.emulator.control, options.settings))
+    const app = yield* HttpRouter.toHttpApp(router).pipe(HttpRouter.withRouterConfig(options.routerConfig))
+    const node = Http.createServer()
+    const server = yield* NodeHttpServer.make(() => node, { port: options.port, host: "127.0.0.1" })
+    // server.close() waits for open connections, and a stalled request keeps its connection open:
+    // cut them all first so that shutting down never hangs.
+    yield* Effect.addFinalizer(() => Effect.sync(() => node.closeAllConnections()))
+    yield* server.serve(app.pipe(
+      Effect.catchTag("RouteNotFound", (error) => Effect.succeed(options.pages.notFound(error.request))),
+      Effect.catchAllDefect((defect) =>
+        Effect.as(Effect.logError("sandbox: unexpected defect", defect), options.pages.status(500, undefined))
+      )
+    ))
+    const address = server.address
+    return `http://127.0.0.1:${address._tag === "TcpAddress" ? address.port : options.port}`
+  })
