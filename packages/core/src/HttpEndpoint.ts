@@ -8,11 +8,13 @@
 import type * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import type { TokenError } from "./TokenError.js"
 import { Invalid, Network } from "./TokenError.js"
 
@@ -36,6 +38,15 @@ export const secureUrl = (provider: string, url: string): Effect.Effect<URL, Inv
     if (parsed.protocol === "http:" && loopback(parsed.hostname)) return Effect.succeed(parsed)
     return config(`only https: is allowed, or http: to a loopback host; got ${parsed.protocol}//${parsed.host}`)
   })
+
+/**
+ * `path` under `base`, keeping any path the base URL has (`https://gw/lp` + `/api/token/` is
+ * `https://gw/lp/api/token/`), unlike `new URL(path, base)`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const join = (base: URL, path: string): string => base.href.replace(/\/+$/, "") + path
 
 /**
  * A `Retry-After` header (delay in seconds, or an HTTP date) as a duration from `now`.
@@ -109,6 +120,36 @@ export interface Exchange<A, I> {
   readonly failure?: ((failure: Failure) => TokenError) | undefined
 }
 
+/**
+ * The body as text, refused as soon as it passes `maxBodyBytes`: a chunked body that never ends
+ * must not be read into memory until the timeout.
+ */
+const readBody = <E1, E2>(
+  response: HttpClientResponse.HttpClientResponse,
+  tooLarge: E1,
+  broken: E2
+): Effect.Effect<string, E1 | E2> =>
+  Effect.suspend(() => {
+    const chunks: Array<Uint8Array> = []
+    let size = 0
+    const collect = (chunk: Uint8Array): Effect.Effect<void, E1> => {
+      size += chunk.length
+      chunks.push(chunk)
+      return size > maxBodyBytes ? Effect.fail(tooLarge) : Effect.void
+    }
+    return Stream.runForEach(Stream.mapError(response.stream, () => broken), collect).pipe(
+      Effect.map(() => {
+        const bytes = new Uint8Array(size)
+        let offset = 0
+        for (const chunk of chunks) {
+          bytes.set(chunk, offset)
+          offset += chunk.length
+        }
+        return new TextDecoder().decode(bytes)
+      })
+    )
+  })
+
 const parseJson = (text: string): Option.Option<unknown> => {
   try {
     return Option.some(JSON.parse(text))
@@ -142,12 +183,11 @@ export const exchange = <A, I>(
         ResponseError: (error) => Effect.succeed(error.response)
       })
     )
-    const length = Number(response.headers["content-length"])
-    if (length > maxBodyBytes) return yield* invalidResponse(response.status)
-    const text = yield* response.text.pipe(
-      Effect.catchTags({ ResponseError: () => Effect.fail(new Network({ provider, reason: "transport" })) })
+    const text = yield* readBody(
+      response,
+      invalidResponse(response.status),
+      new Network({ provider, reason: "transport" })
     )
-    if (text.length > maxBodyBytes) return yield* invalidResponse(response.status)
     const json = parseJson(text)
     if (response.status < 200 || response.status >= 300) {
       const now = yield* Clock.currentTimeMillis

@@ -11,6 +11,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
+import * as HttpEndpoint from "./HttpEndpoint.js"
 import type { TokenEndpoint } from "./TokenEndpoint.js"
 import type { TokenError } from "./TokenError.js"
 import type { TokenPolicy } from "./TokenPolicy.js"
@@ -52,9 +53,8 @@ export const context = <TokensId, ClientId>(
   Effect.gen(function*() {
     const http = yield* HttpClient.HttpClient
     const service = yield* TokenService.make(spec.endpoint, spec.policy)
-    const base = spec.apiUrl.href.replace(/\/+$/, "")
     const client = service.authorize(http, { rejection: spec.rejection }).pipe(
-      HttpClient.mapRequest(HttpClientRequest.prependUrl(base))
+      HttpClient.mapRequest(HttpClientRequest.prependUrl(HttpEndpoint.join(spec.apiUrl, "")))
     )
     return Context.make(TokenService.TokenService, service).pipe(
       Context.add(spec.tokens, service),

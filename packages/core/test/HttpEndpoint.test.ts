@@ -1,7 +1,10 @@
 import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as HttpEndpoint from "@tokenkeeper/core/HttpEndpoint"
-import { Duration, Effect, Either } from "effect"
+import { Duration, Effect, Either, Schema } from "effect"
 
 const check = (url: string) => Effect.runSync(Effect.either(HttpEndpoint.secureUrl("P", url)))
 
@@ -64,4 +67,67 @@ describe("HttpEndpoint.classifyStatus", () => {
     const limited = classify(429, Duration.seconds(3))
     assert.isTrue(limited._tag === "Network" && Duration.equals(limited.retryAfter!, Duration.seconds(3)))
   })
+})
+
+describe("HttpEndpoint.exchange", () => {
+  const endless = () =>
+    new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode(`"${"x".repeat(64 * 1024)}",`))
+      }
+    })
+  const clientAnswering = (body: () => BodyInit, init: ResponseInit = {}) =>
+    HttpClient.make((request) => Effect.succeed(HttpClientResponse.fromWeb(request, new Response(body(), init))))
+  const token = Schema.Struct({ access_token: Schema.String })
+  const request = HttpClientRequest.post("http://127.0.0.1/token")
+
+  it.effect("a body that never ends is refused once it passes 1 MiB, without reading on", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(HttpEndpoint.exchange(clientAnswering(endless), {
+        provider: "P",
+        request,
+        success: token
+      }))
+      assert.isTrue(error._tag === "Invalid" && error.reason === "response")
+    }))
+
+  it.effect("a 2xx body is decoded with the schema; the wrong shape or not JSON is Invalid response", () =>
+    Effect.gen(function*() {
+      const ok = yield* HttpEndpoint.exchange(clientAnswering(() => "{\"access_token\":\"a\"}"), {
+        provider: "P",
+        request,
+        success: token
+      })
+      assert.strictEqual(ok.body.access_token, "a")
+      for (const body of ["{\"token\":1}", "{\"access_token\":", "<html>"]) {
+        const error = yield* Effect.flip(HttpEndpoint.exchange(clientAnswering(() => body), {
+          provider: "P",
+          request,
+          success: token
+        }))
+        assert.isTrue(error._tag === "Invalid" && error.reason === "response", body)
+      }
+    }))
+
+  it.effect("a failure status goes through the provider's mapping with its JSON body and Retry-After", () =>
+    Effect.gen(function*() {
+      const seen: Array<HttpEndpoint.Failure> = []
+      const error = yield* Effect.flip(
+        HttpEndpoint.exchange(
+          clientAnswering(() => "{\"error\":\"slow_down\"}", { status: 429, headers: { "retry-after": "2" } }),
+          {
+            provider: "P",
+            request,
+            success: token,
+            failure: (failure) => {
+              seen.push(failure)
+              return HttpEndpoint.classifyStatus(failure)
+            }
+          }
+        )
+      )
+      assert.strictEqual(error._tag, "Network")
+      assert.deepStrictEqual(seen[0].body, { error: "slow_down" })
+      assert.isTrue(Duration.equals(seen[0].retryAfter!, Duration.seconds(2)))
+    }))
 })

@@ -1,0 +1,224 @@
+/**
+ * Localpayment: log in with username and password, renew with the refresh token (rotating it
+ * when the server sends a new one), and call the API with a valid bearer token.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as AccessToken from "@tokenkeeper/core/AccessToken"
+import * as HttpEndpoint from "@tokenkeeper/core/HttpEndpoint"
+import * as Provider from "@tokenkeeper/core/Provider"
+import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
+import type { Invalid } from "@tokenkeeper/core/TokenError"
+import { Expired } from "@tokenkeeper/core/TokenError"
+import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
+import type * as TokenService from "@tokenkeeper/core/TokenService"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as Wire from "./internal/wire.js"
+
+/**
+ * Localpayment's tokens, next to the generic `TokenService`, so another provider can live in the
+ * same program.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class LocalpaymentTokens extends Context.Tag("@tokenkeeper/localpayment/LocalpaymentTokens")<
+  LocalpaymentTokens,
+  TokenService.Service
+>() {}
+
+/**
+ * Localpayment's API with the base URL and a bearer token applied.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class LocalpaymentClient extends Context.Tag("@tokenkeeper/localpayment/LocalpaymentClient")<
+  LocalpaymentClient,
+  Provider.AuthorizedClient
+>() {}
+
+/**
+ * The public stage environment, and production as seen in third-party integrations (the
+ * public docs do not name it): pass `baseUrl` when Localpayment gives you another.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const environments = {
+  stage: "https://api.stage.localpayment.com",
+  production: "https://api.v3.localpayment.com"
+} as const
+
+/**
+ * `baseUrl` wins over `environment`; the default is stage.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Location {
+  readonly environment?: keyof typeof environments | undefined
+  readonly baseUrl?: string | undefined
+  readonly policy?: TokenPolicy.Options | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends Location {
+  readonly username: string
+  readonly password: Redacted.Redacted<string>
+}
+
+/**
+ * For a service that holds a refresh token but no credentials: it renews until the refresh token
+ * ends, then fails with `Expired`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RefreshOptions extends Location {
+  readonly refreshToken: Redacted.Redacted<string>
+}
+
+/** simplejwt's defaults, used when a token is not a readable JWT. */
+const accessLifetime = Duration.minutes(5)
+const refreshLifetime = Duration.hours(24)
+
+const baseUrlOf = (location: Location) => location.baseUrl ?? environments[location.environment ?? "stage"]
+
+const grant = (sentAt: number, access: string, refresh: string | undefined) =>
+  AccessToken.fromResponse({
+    provider: Wire.provider,
+    sentAt,
+    accessToken: access,
+    refreshToken: refresh,
+    defaultLifetime: accessLifetime,
+    defaultRefreshLifetime: refreshLifetime
+  })
+
+const endpoint = (
+  baseUrl: URL,
+  credentials: Options | undefined,
+  initialRefreshToken: AccessToken.RefreshToken | undefined
+): Effect.Effect<TokenEndpoint, never, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const client = yield* HttpClient.HttpClient
+    // Our own small structs: encoding them cannot fail, hence the unchecked JSON body.
+    const post = <A, I>(path: string, schema: Schema.Schema<A, I>, body: A) =>
+      HttpClientRequest.post(HttpEndpoint.join(baseUrl, path)).pipe(
+        HttpClientRequest.acceptJson,
+        HttpClientRequest.bodyUnsafeJson(Schema.encodeSync(schema)(body))
+      )
+
+    const authenticate = credentials === undefined
+      ? Effect.fail(new Expired({ provider: Wire.provider, reason: "refresh" }))
+      : HttpEndpoint.exchange(client, {
+        provider: Wire.provider,
+        request: post("/api/token/", Wire.LoginRequest, {
+          username: credentials.username,
+          password: credentials.password
+        }),
+        success: Wire.LoginResponse
+      }).pipe(Effect.flatMap(({ body, sentAt }) => grant(sentAt, body.access, body.refresh)))
+
+    const refresh = (token: AccessToken.RefreshToken) =>
+      HttpEndpoint.exchange(client, {
+        provider: Wire.provider,
+        request: post("/api/token/refresh/", Wire.RefreshRequest, { refresh: token.value }),
+        success: Wire.RefreshResponse,
+        failure: Wire.refreshFailure
+      }).pipe(Effect.flatMap(({ body, sentAt }) => grant(sentAt, body.access, body.refresh)))
+
+    const tokenEndpoint: TokenEndpoint = {
+      provider: Wire.provider,
+      authenticate,
+      refresh: Option.some(refresh),
+      initialRefreshToken
+    }
+    return tokenEndpoint
+  })
+
+const build = (
+  location: Location,
+  credentials: Options | undefined,
+  refreshToken: Redacted.Redacted<string> | undefined
+) =>
+  Effect.gen(function*() {
+    const baseUrl = yield* HttpEndpoint.secureUrl(Wire.provider, baseUrlOf(location))
+    const now = yield* Clock.currentTimeMillis
+    const initial = refreshToken === undefined ? undefined : AccessToken.refreshToken(refreshToken, now)
+    return yield* Provider.context({
+      tokens: LocalpaymentTokens,
+      client: LocalpaymentClient,
+      endpoint: yield* endpoint(baseUrl, credentials, initial),
+      policy: TokenPolicy.make(location.policy),
+      apiUrl: baseUrl,
+      rejection: Wire.rejection
+    })
+  })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Services = TokenService.TokenService | LocalpaymentTokens | LocalpaymentClient
+
+/**
+ * Logs in with username and password. Fails with `Invalid` (reason `config`) before anything is
+ * sent when the base URL is not HTTPS (plain HTTP is allowed to loopback hosts only).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<Services, Invalid, HttpClient.HttpClient> =>
+  Layer.scopedContext(build(options, options, undefined))
+
+/**
+ * Starts from a refresh token and no credentials; when the refresh token ends, `get` fails with
+ * `Expired` (reason `refresh`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFromRefreshToken = (
+  options: RefreshOptions
+): Layer.Layer<Services, Invalid, HttpClient.HttpClient> =>
+  Layer.scopedContext(build(options, undefined, options.refreshToken))
+
+/**
+ * The options from the environment: `LOCALPAYMENT_BASE_URL` or `LOCALPAYMENT_ENV` (stage |
+ * production), `LOCALPAYMENT_USERNAME`, `LOCALPAYMENT_PASSWORD`.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const config: Config.Config<Options> = Config.all({
+  baseUrl: Config.option(Config.string("LOCALPAYMENT_BASE_URL")),
+  environment: Config.literal("stage", "production")("LOCALPAYMENT_ENV").pipe(Config.withDefault("stage" as const)),
+  username: Config.string("LOCALPAYMENT_USERNAME"),
+  password: Config.redacted("LOCALPAYMENT_PASSWORD")
+}).pipe(Config.map(({ baseUrl, ...rest }) => ({ ...rest, baseUrl: Option.getOrUndefined(baseUrl) })))
+
+/**
+ * `layer` with its options read by `config`; `policy` overrides the defaults.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  policy?: TokenPolicy.Options
+): Layer.Layer<Services, Invalid | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.unwrapEffect(Effect.map(config, (options) => layer({ ...options, policy })))

@@ -1,0 +1,52 @@
+/**
+ * Localpayment's wire format: djangorestframework-simplejwt's bodies, and how its failures map
+ * to tokenkeeper's errors. The one place where this package reads HTTP statuses and bodies.
+ */
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpEndpoint from "@tokenkeeper/core/HttpEndpoint"
+import type { TokenError } from "@tokenkeeper/core/TokenError"
+import { Expired, Invalid } from "@tokenkeeper/core/TokenError"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+
+export const provider = "Localpayment"
+
+export const LoginRequest = Schema.Struct({ username: Schema.String, password: Schema.Redacted(Schema.String) })
+
+export const LoginResponse = Schema.Struct({ access: Schema.NonEmptyString, refresh: Schema.NonEmptyString })
+
+export const RefreshRequest = Schema.Struct({ refresh: Schema.Redacted(Schema.String) })
+
+/** With rotation on, a refresh also returns a new refresh token; without, only an access token. */
+export const RefreshResponse = Schema.Struct({
+  access: Schema.NonEmptyString,
+  refresh: Schema.optional(Schema.NonEmptyString)
+})
+
+/** simplejwt's 401 for a refresh token that is invalid, expired or blacklisted: log in again. */
+export const refreshFailure = (failure: HttpEndpoint.Failure): TokenError =>
+  failure.status === 401
+    ? new Expired({ provider, reason: "refresh", status: 401 })
+    : HttpEndpoint.classifyStatus(failure)
+
+const ResourceRejection = Schema.Struct({
+  detail: Schema.optional(Schema.String),
+  messages: Schema.optional(Schema.Array(Schema.Struct({ message: Schema.optional(Schema.String) })))
+})
+
+/**
+ * A resource's second 401. Newer simplejwt says "Token is expired" outright; the older
+ * "Token is invalid or expired" cannot tell the two apart, and a token just issued that is
+ * rejected is more likely invalid (wrong environment, clock, key) than expired.
+ */
+export const rejection = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<TokenError> =>
+  response.json.pipe(
+    Effect.flatMap(Schema.decodeUnknown(ResourceRejection)),
+    Effect.map((body) => body.messages?.some((m) => m.message === "Token is expired") ?? false),
+    Effect.orElseSucceed(() => false),
+    Effect.map((expired) =>
+      expired
+        ? new Expired({ provider, reason: "token", status: response.status })
+        : new Invalid({ provider, reason: "token", status: response.status })
+    )
+  )

@@ -1,0 +1,272 @@
+/**
+ * Localpayment against the sandbox emulator over real loopback HTTP: each test starts its own
+ * emulator, so counters and faults never leak between tests.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpBody from "@effect/platform/HttpBody"
+import { assert, describe, layer } from "@effect/vitest"
+import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
+import * as TokenService from "@tokenkeeper/core/TokenService"
+import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
+import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
+import * as Control from "@tokenkeeper/sandbox/Control"
+import * as Emulator from "@tokenkeeper/sandbox/Localpayment"
+import { ConfigProvider, Effect, Exit, Layer, Redacted, Schedule } from "effect"
+
+/** Fast retries and a short timeout, so faults resolve in milliseconds. */
+const testPolicy: TokenPolicy.Options = {
+  retry: Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(2))),
+  requestTimeout: "400 millis"
+}
+
+const start = (settings: Emulator.Options = {}, policy: TokenPolicy.Options = {}) =>
+  Effect.gen(function*() {
+    const emulator = yield* Emulator.make(settings)
+    const context = yield* Layer.build(Localpayment.layer({
+      baseUrl: emulator.baseUrl,
+      username: emulator.username,
+      password: emulator.password,
+      policy: { ...testPolicy, ...policy }
+    }))
+    const run = <A, E>(effect: Effect.Effect<A, E, Localpayment.Services>) => Effect.provide(effect, context)
+    return { control: emulator.control, emulator, run }
+  })
+
+const validate = LocalpaymentClient.post("/api/validation/document", {
+  body: HttpBody.unsafeJson({ country: "ARG", document: { id: "1791234561009", type: "RUC" } })
+}).pipe(Effect.map((response) => response.status))
+
+const failure = <A, E>(effect: Effect.Effect<A, E, Localpayment.Services>) => Effect.flip(effect)
+
+layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment", (it) => {
+  describe("tokens", () => {
+    it.scoped("the first call logs in; further calls reuse the token", () =>
+      Effect.gen(function*() {
+        const { control, run } = yield* start()
+        for (let i = 0; i < 20; i++) assert.strictEqual(yield* run(validate), 200)
+        assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 0 })
+        assert.strictEqual((yield* control.counters).resource.ok, 20)
+      }))
+
+    it.scoped("an expired access token is refreshed, and the refresh token kept when none comes back", () =>
+      Effect.gen(function*() {
+        const { control, run } = yield* start({ accessLifetime: 0.4, rotation: false })
+        yield* run(validate)
+        for (let i = 0; i < 3; i++) {
+          yield* Effect.sleep("450 millis")
+          assert.strictEqual(yield* run(validate), 200)
+        }
+        assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 3 })
+        assert.strictEqual((yield* control.counters).refresh.rejected, 0)
+      }))
+
+    it.scoped("rotation with blacklisting over many cycles: every new refresh token replaces the old one", () =>
+      Effect.gen(function*() {
+        const { control, run } = yield* start({ accessLifetime: 0.3, rotation: true, blacklist: true })
+        yield* run(validate)
+        for (let i = 0; i < 6; i++) {
+          yield* Effect.sleep("330 millis")
+          assert.strictEqual(yield* run(validate), 200)
+        }
+        assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 6 })
+        assert.strictEqual((yield* control.counters).refresh.rejected, 0)
+      }))
+
+    it.scoped("a refresh token the server refuses is followed by exactly one login", () =>
+      Effect.gen(function*() {
+        const { control, run } = yield* start({ refreshLifetime: 3_600 })
+        yield* run(validate)
+        // The server's clock jumps a day ahead: to it, our access and refresh tokens are expired,
+        // while by our clock both are fresh. The resource says 401, the refresh is refused.
+        yield* control.configure({ clockOffset: 86_400 })
+        assert.strictEqual(yield* run(validate), 200)
+        assert.deepStrictEqual(yield* control.tokenRequests, { login: 2, refresh: 1 })
+        const counters = yield* control.counters
+        assert.strictEqual(counters.refresh.rejected, 1)
+        assert.strictEqual(counters.resource.rejected, 1)
+      }))
+
+    it.scoped("a server clock 10 minutes off in either direction does not break expiry", () =>
+      Effect.gen(function*() {
+        for (const clockOffset of [600, -600]) {
+          const { control, run } = yield* start({ clockOffset, accessLifetime: 0.4 })
+          for (let i = 0; i < 5; i++) yield* run(validate)
+          assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 0 })
+          yield* Effect.sleep("450 millis")
+          assert.strictEqual(yield* run(validate), 200)
+          assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 1 })
+        }
+      }))
+
+    it.scoped("200 concurrent calls on a cold service cause one login", () =>
+      Effect.gen(function*() {
+        const { control, run } = yield* start({ latency: 50 })
+        const statuses = yield* run(Effect.all(Array.from({ length: 200 }, () => validate), { concurrency: 200 }))
+        assert.isTrue(statuses.every((s) => s === 200))
+        assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 0 })
+      }))
+  })
+
+  describe("the client", () => {
+    it.scoped("a 401 from the resource causes one renewal and one retry", () =>
+      Effect.gen(function*() {
+        const { control, run } = yield* start()
+        yield* run(validate)
+        yield* control.revokeAccessTokens
+        assert.strictEqual(yield* run(validate), 200)
+        const counters = yield* control.counters
+        assert.strictEqual(counters.resource.rejected, 1)
+        assert.strictEqual(counters.resource.ok, 2)
+        assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 1 })
+      }))
+  })
+
+  describe("failures", () => {
+    it.scoped("wrong credentials: Invalid, one request, and a cool-down that sends nothing", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator.make()
+        const context = yield* Layer.build(Localpayment.layer({
+          baseUrl: emulator.baseUrl,
+          username: emulator.username,
+          password: Redacted.make("wrong"),
+          policy: testPolicy
+        }))
+        const get = Effect.provide(failure(TokenService.get), context)
+        const first = yield* get
+        assert.isTrue(first._tag === "Invalid" && first.reason === "credentials" && first.status === 401)
+        const second = yield* get
+        assert.strictEqual(second._tag, "Invalid")
+        assert.deepStrictEqual(yield* emulator.control.tokenRequests, { login: 1, refresh: 0 })
+      }))
+
+    it.scoped("a server IP that is not whitelisted (403) is Invalid, reason forbidden", () =>
+      Effect.gen(function*() {
+        const { run } = yield* start({ forbidden: true })
+        const error = yield* run(failure(TokenService.get))
+        assert.isTrue(error._tag === "Invalid" && error.reason === "forbidden" && error.status === 403)
+      }))
+
+    const networkFaults: Array<[string, Control.Fault, string]> = [
+      ["500", Control.status(500), "status"],
+      ["503", Control.status(503, { retryAfter: 0 }), "status"],
+      ["an HTML 502 from a gateway", Control.htmlError, "status"],
+      ["a reset connection", Control.connectionReset, "transport"],
+      ["a stall", Control.stall, "timeout"]
+    ]
+    for (const [name, fault, reason] of networkFaults) {
+      it.scoped(`${name}: Network after the retry schedule, and recovery once the fault clears`, () =>
+        Effect.gen(function*() {
+          const { control, run } = yield* start()
+          yield* control.fail(fault, 3)
+          const error = yield* run(failure(TokenService.get))
+          assert.isTrue(error._tag === "Network" && error.reason === reason, `${error._tag} ${error.message}`)
+          assert.strictEqual((yield* control.counters).token.fault, 3) // one attempt and two retries
+          assert.strictEqual(yield* run(validate), 200)
+          assert.deepStrictEqual(yield* control.tokenRequests, { login: 4, refresh: 0 })
+        }))
+    }
+
+    it.scoped("an outage is Network until it ends", () =>
+      Effect.gen(function*() {
+        const { control, run } = yield* start()
+        yield* control.outage(true)
+        assert.strictEqual((yield* run(failure(TokenService.get)))._tag, "Network")
+        yield* control.outage(false)
+        assert.strictEqual(yield* run(validate), 200)
+      }))
+
+    it.scoped("429 with Retry-After: the retry waits as long as the provider asks", () =>
+      Effect.gen(function*() {
+        const { control, run } = yield* start()
+        yield* control.fail(Control.status(429, { retryAfter: 1 }), 1)
+        const started = Date.now()
+        assert.strictEqual(yield* run(validate), 200)
+        assert.isAtLeast(Date.now() - started, 1_000)
+        assert.deepStrictEqual(yield* control.tokenRequests, { login: 2, refresh: 0 })
+      }))
+
+    const responseFaults: Array<[string, Control.Fault]> = [
+      ["malformed JSON", Control.malformedJson],
+      ["a 200 of the wrong shape", Control.wrongShape],
+      ["a very large body", Control.largeBody()]
+    ]
+    for (const [name, fault] of responseFaults) {
+      it.scoped(`${name} is Invalid, reason response, and not retried`, () =>
+        Effect.gen(function*() {
+          const { control, run } = yield* start()
+          yield* control.fail(fault, 1)
+          const error = yield* run(failure(TokenService.get))
+          assert.isTrue(error._tag === "Invalid" && error.reason === "response", error.message)
+          assert.strictEqual((yield* control.counters).token.fault, 1)
+        }))
+    }
+  })
+
+  describe("layers", () => {
+    it.scoped("from a refresh token alone: renews with it, and its end is Expired", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator.make({ accessLifetime: 0.3, refreshLifetime: 1 })
+        // A refresh token obtained the way an operator would: one login outside the service.
+        const response = yield* Effect.tryPromise(() =>
+          fetch(`${emulator.baseUrl}/api/token/`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ username: emulator.username, password: Redacted.value(emulator.password) })
+          }).then((r) => r.json() as Promise<{ refresh: string }>)
+        )
+        const context = yield* Layer.build(Localpayment.layerFromRefreshToken({
+          baseUrl: emulator.baseUrl,
+          refreshToken: Redacted.make(response.refresh),
+          policy: testPolicy
+        }))
+        const run = <A, E>(effect: Effect.Effect<A, E, Localpayment.Services>) => Effect.provide(effect, context)
+        assert.strictEqual(yield* run(validate), 200)
+        assert.deepStrictEqual(yield* emulator.control.tokenRequests, { login: 1, refresh: 1 })
+        yield* Effect.sleep("1100 millis")
+        const error = yield* run(failure(validate))
+        assert.isTrue(error._tag === "Expired" && error.reason === "refresh", error._tag)
+      }))
+
+    it.scoped("plain http to a host that is not loopback is refused when the layer is built", () =>
+      Effect.gen(function*() {
+        const exit = yield* Effect.exit(Layer.build(Localpayment.layer({
+          baseUrl: "http://api.stage.localpayment.com",
+          username: "u",
+          password: Redacted.make("p")
+        })))
+        assert.isTrue(Exit.isFailure(exit))
+        if (Exit.isFailure(exit) && exit.cause._tag === "Fail") {
+          const error = exit.cause.error
+          assert.isTrue(error._tag === "Invalid" && error.reason === "config")
+          assert.include(error.message, "only https:")
+        }
+      }))
+
+    it.scoped("layerConfig reads the sandbox's variable names", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator.make()
+        const provider = ConfigProvider.fromMap(
+          new Map([
+            ["LOCALPAYMENT_BASE_URL", emulator.baseUrl],
+            ["LOCALPAYMENT_USERNAME", emulator.username],
+            ["LOCALPAYMENT_PASSWORD", Redacted.value(emulator.password)]
+          ])
+        )
+        const context = yield* Layer.build(
+          Localpayment.layerConfig(testPolicy).pipe(Layer.provide(Layer.setConfigProvider(provider)))
+        )
+        assert.strictEqual(yield* Effect.provide(validate, context), 200)
+      }))
+
+    it.scoped("layerConfig without a base URL uses the environment's: stage by default", () =>
+      Effect.gen(function*() {
+        const provider = ConfigProvider.fromMap(
+          new Map([["LOCALPAYMENT_USERNAME", "u"], ["LOCALPAYMENT_PASSWORD", "p"], ["LOCALPAYMENT_ENV", "production"]])
+        )
+        const options = yield* Effect.withConfigProvider(Localpayment.config, provider)
+        assert.strictEqual(options.environment, "production")
+        assert.isUndefined(options.baseUrl)
+        assert.strictEqual(Redacted.value(options.password), "p")
+      }))
+  })
+})
