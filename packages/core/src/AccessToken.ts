@@ -152,7 +152,8 @@ export const fromResponse = (response: TokenResponse): Effect.Effect<Grant, Inva
     if (Predicate.isString(response.refreshToken) && response.refreshToken.length > 0) {
       const refreshLifetime = resolveLifetime(
         response.sentAt,
-        response.refreshExpiresIn,
+        // Keycloak says `refresh_expires_in: 0` for a refresh token with no stated end.
+        response.refreshExpiresIn === 0 ? undefined : response.refreshExpiresIn,
         Jwt.claims(response.refreshToken),
         response.defaultRefreshLifetime
       )

@@ -16,6 +16,7 @@ import type { TokenEndpoint } from "./TokenEndpoint.js"
 import type { TokenError } from "./TokenError.js"
 import type { TokenPolicy } from "./TokenPolicy.js"
 import * as TokenService from "./TokenService.js"
+import type { TokenStore } from "./TokenStore.js"
 
 /**
  * A provider's API client: requests relative to its base URL, with a bearer token attached.
@@ -37,6 +38,8 @@ export interface Spec<TokensId, ClientId> {
   /** The base URL of the provider's API, already checked by `HttpEndpoint.secureUrl`. */
   readonly apiUrl: URL
   readonly rejection?: TokenService.Rejection | undefined
+  /** Shared with other replicas; `TokenStore.local` (share nothing) when absent. */
+  readonly store?: TokenStore | undefined
 }
 
 /**
@@ -52,7 +55,7 @@ export const context = <TokensId, ClientId>(
 > =>
   Effect.gen(function*() {
     const http = yield* HttpClient.HttpClient
-    const service = yield* TokenService.make(spec.endpoint, spec.policy)
+    const service = yield* TokenService.make(spec.endpoint, spec.policy, spec.store)
     const client = service.authorize(http, { rejection: spec.rejection }).pipe(
       HttpClient.mapRequest(HttpClientRequest.prependUrl(HttpEndpoint.join(spec.apiUrl, "")))
     )

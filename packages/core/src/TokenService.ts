@@ -20,6 +20,7 @@ import * as Machine from "./internal/machine.js"
 import type { TokenEndpoint } from "./TokenEndpoint.js"
 import type { TokenError } from "./TokenError.js"
 import * as TokenPolicy from "./TokenPolicy.js"
+import * as TokenStore from "./TokenStore.js"
 
 /**
  * Reads a resource's second 401 into the error `authorize` fails with; providers read their
@@ -69,17 +70,19 @@ export class TokenService extends Context.Tag("@tokenkeeper/core/TokenService")<
 const renewAheadRetryDelay = Duration.seconds(1)
 
 /**
- * A token service over `endpoint`. Background renewals run in the scope, and end with it.
+ * A token service over `endpoint`. Background renewals run in the scope, and end with it. With a
+ * shared `store`, replicas renew one at a time and adopt each other's tokens.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (
   endpoint: TokenEndpoint,
-  policy: TokenPolicy.TokenPolicy = TokenPolicy.defaults
+  policy: TokenPolicy.TokenPolicy = TokenPolicy.defaults,
+  store: TokenStore.TokenStore = TokenStore.local
 ): Effect.Effect<Service, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const machine = yield* Machine.make(endpoint, policy)
+    const machine = yield* Machine.make(endpoint, policy, store)
     const shared = policy.reuse === "cached" ? machine.get : machine.issue
     // The token of the innermost `withFreshToken` around the calling fiber, if any.
     const scoped = yield* FiberRef.make(Option.none<Ref.Ref<Option.Option<AccessToken.AccessToken>>>())
@@ -132,8 +135,9 @@ export const make = (
  */
 export const layer = (
   endpoint: TokenEndpoint,
-  policy: TokenPolicy.TokenPolicy = TokenPolicy.defaults
-): Layer.Layer<TokenService> => Layer.scoped(TokenService, make(endpoint, policy))
+  policy: TokenPolicy.TokenPolicy = TokenPolicy.defaults,
+  store: TokenStore.TokenStore = TokenStore.local
+): Layer.Layer<TokenService> => Layer.scoped(TokenService, make(endpoint, policy, store))
 
 /**
  * @since 0.1.0

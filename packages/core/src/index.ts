@@ -37,3 +37,8 @@ export * as TokenPolicy from "./TokenPolicy.js"
  * @since 0.1.0
  */
 export * as TokenService from "./TokenService.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as TokenStore from "./TokenStore.js"

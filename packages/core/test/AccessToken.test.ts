@@ -247,6 +247,14 @@ describe("AccessToken.fromResponse", () => {
         assert.strictEqual(Option.getOrThrow(defaulted.refresh).expiresAt, sentAt + 86_400_000)
       }))
 
+    it.effect("refresh_expires_in 0 (Keycloak: no stated end) leaves the refresh token's end unknown", () =>
+      Effect.gen(function*() {
+        const grant = yield* AccessToken.fromResponse(
+          response({ expiresIn: 300, refreshToken: "r", refreshExpiresIn: 0 })
+        )
+        assert.isUndefined(Option.getOrThrow(grant.refresh).expiresAt)
+      }))
+
     it.effect("no refresh token, or an empty one, is no refresh token", () =>
       Effect.gen(function*() {
         const none = yield* AccessToken.fromResponse(response({ expiresIn: 300, refreshExpiresIn: 900 }))

@@ -82,8 +82,9 @@ const renew = (m: Model): Result => {
   if (m.refresh !== undefined && m.now < m.refresh.expiresAt - window(m.refresh.lifetime)) {
     const outcome = attempt(m, "refresh")
     if (outcome === "ok") return issue(m)
-    if (outcome !== "rejected") return fail(m, outcome)
-    m.refresh = undefined
+    if (outcome === "network") return fail(m, outcome)
+    m.refresh = undefined // refused, or answered with something unusable: not used again
+    if (outcome === "invalid") return fail(m, outcome)
   }
   const outcome = attempt(m, "authenticate")
   return outcome === "ok" ? issue(m) : fail(m, outcome === "rejected" ? "invalid" : outcome)
@@ -267,6 +268,6 @@ describe("TokenService against a reference model", () => {
           if (command.check(model)) yield* effectOf(command, model, real)
         }
       })),
-    { fastCheck: { numRuns } }
+    { timeout: 120_000, fastCheck: { numRuns } }
   )
 })

@@ -14,15 +14,20 @@ import * as Ref from "effect/Ref"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import type * as Scope from "effect/Scope"
-import type { AccessToken, Grant } from "../AccessToken.js"
+import type { AccessToken, Grant, RefreshToken } from "../AccessToken.js"
 import type { TokenEndpoint } from "../TokenEndpoint.js"
 import type { Invalid, TokenError } from "../TokenError.js"
 import type { TokenPolicy } from "../TokenPolicy.js"
+import type { TokenStore } from "../TokenStore.js"
 import * as Decision from "./decision.js"
 import * as Requests from "./requests.js"
 import * as Telemetry from "./telemetry.js"
 
 type Renewal = Deferred.Deferred<AccessToken, TokenError>
+
+/** The later issued of two refresh tokens: a store that restarted may hold an older one than ours. */
+const newest = (a: Option.Option<RefreshToken>, b: Option.Option<RefreshToken>) =>
+  Option.isSome(a) && Option.isSome(b) ? (b.value.issuedAt > a.value.issuedAt ? b : a) : Option.orElse(a, () => b)
 type State = Decision.State<Renewal>
 
 export interface Machine {
@@ -36,7 +41,11 @@ export interface Machine {
   readonly state: Effect.Effect<State>
 }
 
-export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Effect.Effect<Machine, never, Scope.Scope> =>
+export const make = (
+  endpoint: TokenEndpoint,
+  policy: TokenPolicy,
+  store: TokenStore
+): Effect.Effect<Machine, never, Scope.Scope> =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
     const requests = Requests.make(endpoint, policy)
@@ -58,21 +67,49 @@ export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Effect.Effec
         return { until: now + lastDelay, error, scheduleState: next, lastDelay } satisfies Decision.CoolDown
       })
 
+    const dropRefresh = Ref.update(state, (s): State => ({ ...s, refresh: Option.none() }))
+
     /** Refresh while a fresh refresh token exists; a rejected refresh is followed by one login. */
-    const obtain: Effect.Effect<Grant, TokenError> = Effect.gen(function*() {
-      const current = yield* Ref.get(state)
+    const request = (refresh: Option.Option<RefreshToken>): Effect.Effect<Grant, TokenError> =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const refreshWith = Option.filter(refresh, (token) => Decision.canRefresh(token, now, policy))
+        if (Option.isNone(refreshWith) || Option.isNone(requests.refresh)) return yield* requests.authenticate
+        return yield* requests.refresh.value(refreshWith.value).pipe(
+          // A provider that sends no new refresh token means: keep using the old one.
+          Effect.map((grant): Grant => ({ ...grant, refresh: Option.orElse(grant.refresh, () => refreshWith) })),
+          // A refused refresh token is followed by one login; one the provider answers with
+          // something unusable is dropped too, so the next renewal logs in instead of looping.
+          Effect.catchTag("Expired", () => Effect.zipRight(dropRefresh, requests.authenticate)),
+          Effect.tapErrorTag("Invalid", () => dropRefresh)
+        )
+      })
+
+    /** A stored grant another replica obtained, if its access token is still fresh. */
+    const adoptable = Effect.gen(function*() {
+      const stored = yield* store.load
       const now = yield* Clock.currentTimeMillis
-      const refreshWith = Option.filter(current.refresh, (token) => Decision.canRefresh(token, now, policy))
-      if (Option.isNone(refreshWith) || Option.isNone(requests.refresh)) return yield* requests.authenticate
-      const refreshed = requests.refresh.value(refreshWith.value)
-      return yield* refreshed.pipe(
-        // A provider that sends no new refresh token means: keep using the old one.
-        Effect.map((grant): Grant => ({ ...grant, refresh: Option.orElse(grant.refresh, () => refreshWith) })),
-        Effect.catchTag("Expired", () =>
-          Ref.update(state, (s): State => ({ ...s, refresh: Option.none() })).pipe(
-            Effect.zipRight(requests.authenticate)
-          ))
-      )
+      return Option.filter(stored, (grant) => Decision.phase(grant.access, now, policy) === "fresh")
+    })
+
+    /**
+     * Adopts a fresh stored grant; otherwise, holding the store's lock, looks again (the replica
+     * that held the lock may just have renewed) and renews with the newest refresh token, ours or
+     * the stored one: a refresh token another replica rotated must not be used again.
+     */
+    const obtain: Effect.Effect<Grant, TokenError> = Effect.gen(function*() {
+      const shared = yield* adoptable
+      if (Option.isSome(shared)) return shared.value
+      return yield* store.withLock(Effect.gen(function*() {
+        const stored = yield* store.load
+        const now = yield* Clock.currentTimeMillis
+        const fresh = Option.filter(stored, (grant) => Decision.phase(grant.access, now, policy) === "fresh")
+        if (Option.isSome(fresh)) return fresh.value
+        const own = (yield* Ref.get(state)).refresh
+        const grant = yield* request(newest(own, Option.flatMap(stored, (grant) => grant.refresh)))
+        yield* store.save(grant)
+        return grant
+      }))
     })
 
     /** An `Invalid` starts (or lengthens) the cool-down; other failures leave nothing behind. */
@@ -152,13 +189,15 @@ export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Effect.Effec
     const renewNow = Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
         const renewal = yield* Deferred.make<AccessToken, TokenError>()
-        const joined = yield* Ref.modify(state, (s): readonly [Option.Option<Renewal>, State] =>
-          Option.isSome(s.renewal) ? [s.renewal, s] : [Option.none(), { ...s, renewal: Option.some(renewal) }])
+        const joined = yield* Ref.modify(
+          state,
+          (s): readonly [Option.Option<Renewal>, State] =>
+            Option.isSome(s.renewal) ? [s.renewal, s] : [Option.none(), { ...s, renewal: Option.some(renewal) }]
+        )
         if (Option.isNone(joined)) {
           yield* startRenewal(renewal)
         }
-        return yield* restore(Deferred.await(Option.getOrElse(joined, () =>
-          renewal)))
+        return yield* restore(Deferred.await(Option.getOrElse(joined, () => renewal)))
       })
     )
 

@@ -1,0 +1,108 @@
+/**
+ * Services sharing a store behave as replicas of one application: one renews, the others adopt
+ * its grant, and a refresh token one of them rotated is never used again by another.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import type * as AccessToken from "@tokenkeeper/core/AccessToken"
+import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
+import * as TokenService from "@tokenkeeper/core/TokenService"
+import type { TokenStore } from "@tokenkeeper/core/TokenStore"
+import { Effect, Option, Redacted, Ref, TestClock } from "effect"
+import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+
+/** A store in this process: a Ref for the grant, a one-permit semaphore for the lock. */
+const memoryStore = Effect.gen(function*() {
+  const grant = yield* Ref.make(Option.none<AccessToken.Grant>())
+  const lock = yield* Effect.makeSemaphore(1)
+  const store: TokenStore = {
+    load: Ref.get(grant),
+    save: (g) => Ref.set(grant, Option.some(g)),
+    withLock: (effect) => lock.withPermits(1)(effect)
+  }
+  return { store, stored: Ref.get(grant) }
+})
+
+/** A store that cannot be reached: every load a miss, every save lost, no lock. */
+const unreachable: TokenStore = {
+  load: Effect.succeed(Option.none()),
+  save: () => Effect.void,
+  withLock: (effect) => effect
+}
+
+const value = (token: { readonly value: Redacted.Redacted<string> }) => Redacted.value(token.value)
+
+describe("TokenStore", () => {
+  it.scoped("replicas sharing a store make one login between them and use the same token", () =>
+    Effect.gen(function*() {
+      const script = yield* Scripted.make({ lifetime: 300 })
+      const { store } = yield* memoryStore
+      const replicas = yield* Effect.all(
+        Array.from({ length: 8 }, () => TokenService.make(script.endpoint, TokenPolicy.defaults, store))
+      )
+      const tokens = yield* Effect.all(replicas.map((r) => r.get), { concurrency: "unbounded" })
+      assert.strictEqual(new Set(tokens.map(value)).size, 1)
+      assert.strictEqual((yield* script.calls).length, 1)
+    }))
+
+  it.scoped("a replica renews with the refresh token another replica rotated, never its own old one", () =>
+    Effect.gen(function*() {
+      const script = yield* Scripted.make({ lifetime: 300, refreshLifetime: 3_600 })
+      const { store, stored } = yield* memoryStore
+      const a = yield* TokenService.make(script.endpoint, TokenPolicy.defaults, store)
+      const b = yield* TokenService.make(script.endpoint, TokenPolicy.defaults, store)
+      yield* a.get
+      yield* b.get // adopts a's grant: refresh token tok-refresh-1
+      yield* TestClock.adjust("300 seconds")
+      yield* a.get // refreshes with tok-refresh-1, stores tok-refresh-2
+      yield* TestClock.adjust("300 seconds")
+      // b's own refresh token is tok-refresh-1, which a already used: b must take the stored one.
+      yield* b.get
+      const refreshes = (yield* script.calls).filter((c) => c.kind === "refresh").map((c) => c.refreshToken)
+      assert.deepStrictEqual(refreshes, ["tok-refresh-1", "tok-refresh-2"])
+      const shared = yield* stored
+      assert.isTrue(Option.isSome(shared) && value(shared.value.access) === "tok-access-3")
+    }))
+
+  it.scoped("a replica that waited for the lock adopts what the holder stored instead of renewing", () =>
+    Effect.gen(function*() {
+      const script = yield* Scripted.make({ lifetime: 300 })
+      const { store } = yield* memoryStore
+      const a = yield* TokenService.make(script.endpoint, TokenPolicy.defaults, store)
+      const b = yield* TokenService.make(script.endpoint, TokenPolicy.defaults, store)
+      yield* script.close
+      const first = yield* Effect.fork(a.get)
+      const second = yield* Effect.fork(b.get)
+      yield* Effect.yieldNow().pipe(Effect.repeatN(50))
+      assert.strictEqual((yield* script.calls).length, 1) // b waits for the lock, not the provider
+      yield* script.open
+      assert.strictEqual(value(yield* first), value(yield* second))
+      assert.strictEqual((yield* script.calls).length, 1)
+    }))
+
+  it.scoped("with the store unreachable each replica renews on its own and keeps serving", () =>
+    Effect.gen(function*() {
+      const script = yield* Scripted.make({ lifetime: 300 })
+      const a = yield* TokenService.make(script.endpoint, TokenPolicy.defaults, unreachable)
+      const b = yield* TokenService.make(script.endpoint, TokenPolicy.defaults, unreachable)
+      assert.notStrictEqual(value(yield* a.get), value(yield* b.get))
+      assert.strictEqual((yield* script.calls).length, 2)
+    }))
+
+  it.scoped("a stale stored grant is not adopted: one replica renews it under the lock", () =>
+    Effect.gen(function*() {
+      const script = yield* Scripted.make({ lifetime: 300 })
+      const { store } = yield* memoryStore
+      const a = yield* TokenService.make(script.endpoint, TokenPolicy.defaults, store)
+      yield* a.get
+      yield* TestClock.adjust("290 seconds") // past the hard margin of a's token
+      const b = yield* TokenService.make(script.endpoint, TokenPolicy.defaults, store)
+      const token = yield* b.get
+      assert.strictEqual(value(token), "tok-access-2")
+      // a's own token is stale but usable: served at once, while a's background renewal adopts
+      // b's grant from the store instead of asking the provider.
+      assert.strictEqual(value(yield* a.get), "tok-access-1")
+      yield* Effect.yieldNow().pipe(Effect.repeatN(50))
+      assert.strictEqual(value(yield* a.get), "tok-access-2")
+      assert.strictEqual((yield* script.calls).length, 2)
+    }))
+})
