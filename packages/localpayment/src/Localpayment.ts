@@ -14,6 +14,7 @@ import type { Invalid } from "@tokenkeeper/core/TokenError"
 import { Expired } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
+import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
@@ -71,6 +72,8 @@ export interface Location {
   readonly environment?: keyof typeof environments | undefined
   readonly baseUrl?: string | undefined
   readonly policy?: TokenPolicy.Options | undefined
+  /** Shared by the replicas of one application (e.g. `@tokenkeeper/redis`); each process alone by default. */
+  readonly store?: TokenStore.TokenStore | undefined
 }
 
 /**
@@ -165,6 +168,7 @@ const build = (
       client: LocalpaymentClient,
       endpoint: yield* endpoint(baseUrl, credentials, initial),
       policy: TokenPolicy.make(location.policy),
+      store: location.store,
       apiUrl: baseUrl,
       rejection: Wire.rejection
     })

@@ -15,6 +15,7 @@ import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
 import { Invalid } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
+import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -111,6 +112,8 @@ export interface Options {
   /** The lifetime of a token whose response and claims state none; `defaultLifetime` by default. */
   readonly defaultLifetime?: Duration.DurationInput | undefined
   readonly policy?: TokenPolicy.Options | undefined
+  /** Shared by the replicas of one application (e.g. `@tokenkeeper/redis`); each process alone by default. */
+  readonly store?: TokenStore.TokenStore | undefined
 }
 
 /**
@@ -213,6 +216,7 @@ const build = <TokensId, ClientId>(tags: Tags<TokensId, ClientId>, options: Opti
         options.defaultLifetime ?? defaultLifetime
       ),
       policy: TokenPolicy.make(options.policy),
+      store: options.store,
       apiUrl,
       rejection: Wire.rejection(provider)
     })
@@ -317,6 +321,8 @@ export interface PartnerOptions {
   /** Passport scopes; without one, the client gets the scopes the partner gave it by default. */
   readonly scope?: string | ReadonlyArray<string> | undefined
   readonly policy?: TokenPolicy.Options | undefined
+  /** Shared by the replicas of one application (e.g. `@tokenkeeper/redis`); each process alone by default. */
+  readonly store?: TokenStore.TokenStore | undefined
 }
 
 /**
@@ -348,7 +354,8 @@ export const makePartner = (
         clientAuth: "body",
         scope: options.scope,
         defaultLifetime: partnerLifetime,
-        policy: options.policy
+        policy: options.policy,
+        store: options.store
       })
   )
 

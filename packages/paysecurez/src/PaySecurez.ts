@@ -14,6 +14,7 @@ import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
 import type { Invalid, TokenError } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
+import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -71,6 +72,8 @@ export interface Options {
   readonly clientId: string
   readonly clientSecret: Redacted.Redacted<string>
   readonly policy?: TokenPolicy.Options | undefined
+  /** Shared by the replicas of one application (e.g. `@tokenkeeper/redis`); each process alone by default. */
+  readonly store?: TokenStore.TokenStore | undefined
 }
 
 /**
@@ -123,6 +126,7 @@ const build = (options: Options) =>
       client: PaySecurezClient,
       endpoint: yield* endpoint(baseUrl, options),
       policy: TokenPolicy.make(options.policy),
+      store: options.store,
       apiUrl: baseUrl,
       rejection: Wire.rejection
     })
