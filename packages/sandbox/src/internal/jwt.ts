@@ -39,22 +39,30 @@ export interface RsaKeys {
   readonly publicKey: string
 }
 
+const generateKeyPair = Effect.async<Crypto.KeyPairKeyObjectResult>((resume) => {
+  // The async variant: generating a 2048-bit key takes long enough to be worth not blocking.
+  Crypto.generateKeyPair("rsa", { modulusLength: 2048 }, (error, publicKey, privateKey) => {
+    if (error) return resume(Effect.die(error))
+    resume(Effect.succeed({ publicKey, privateKey }))
+  })
+})
+
+/**
+ * One key pair per process, made on first use: emulators are many and short-lived in test
+ * suites, and each 2048-bit key costs about 0.2 s of CPU.
+ */
+const keyPair = Effect.runSync(Effect.cached(generateKeyPair))
+
 /** @internal */
 export const rs256 = (header: string): Effect.Effect<RsaKeys> =>
-  Effect.async<RsaKeys>((resume) => {
-    // The async variant: generating a 2048-bit key takes long enough to be worth not blocking.
-    Crypto.generateKeyPair("rsa", { modulusLength: 2048 }, (error, publicKey, privateKey) => {
-      if (error) return resume(Effect.die(error))
-      resume(Effect.succeed({
-        signer: {
-          header: base64url(header),
-          sign: (input) => Crypto.sign("sha256", Buffer.from(input), privateKey),
-          verify: (input, signature) => Crypto.verify("sha256", Buffer.from(input), publicKey, signature)
-        },
-        publicKey: publicKey.export({ type: "spki", format: "pem" }).toString()
-      }))
-    })
-  })
+  Effect.map(keyPair, ({ privateKey, publicKey }) => ({
+    signer: {
+      header: base64url(header),
+      sign: (input) => Crypto.sign("sha256", Buffer.from(input), privateKey),
+      verify: (input, signature) => Crypto.verify("sha256", Buffer.from(input), publicKey, signature)
+    },
+    publicKey: publicKey.export({ type: "spki", format: "pem" }).toString()
+  }))
 
 /** @internal */
 export const encode = <A, I>(schema: Schema.Schema<A, I>, signer: Signer, claims: A): string => {
