@@ -16,7 +16,8 @@ import { ConfigProvider, Effect, Exit, Layer, Redacted, Schedule } from "effect"
 /** Fast retries and a short timeout, so faults resolve in milliseconds. */
 const testPolicy: TokenPolicy.Options = {
   retry: Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(2))),
-  requestTimeout: "400 millis"
+  // Generous: on a loaded machine a shorter limit can expire before the request reaches the server.
+  requestTimeout: "1 second"
 }
 
 const start = (settings: Emulator.Options = {}, policy: TokenPolicy.Options = {}) =>

@@ -453,7 +453,7 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
     { name: "503 (Retry-After: 0)", fault: Control.status(503, { retryAfter: 0 }), reason: "status", status: 503 },
     { name: "502 with a gateway's HTML page", fault: Control.htmlError, reason: "status", status: 502 },
     { name: "connection reset", fault: Control.connectionReset, reason: "transport" },
-    { name: "stall (past the 300 ms request limit)", fault: Control.stall, reason: "timeout", policy: Harness.stalling }
+    { name: "stall (past the 1 s request limit)", fault: Control.stall, reason: "timeout", policy: Harness.stalling }
   ]
 
   interface InvalidCase {

@@ -28,7 +28,8 @@ const networkCases: ReadonlyArray<NetworkCase> = [
     fault: Control.stall,
     reason: "timeout",
     status: undefined,
-    policy: { requestTimeout: "300 millis" }
+    // Generous: on a loaded machine a shorter limit can expire before the request reaches the server.
+    policy: { requestTimeout: "1 second" }
   }
 ]
 
@@ -46,7 +47,7 @@ describe.concurrent("PaySecurez token endpoint faults", () => {
         assert.strictEqual(error.status, c.status)
         assert.strictEqual(yield* Harness.logins, Harness.attempts)
         assert.strictEqual((yield* Harness.counters).token.fault, Harness.attempts)
-        if (c.reason === "timeout") assert.isAtLeast(elapsed, Harness.attempts * 300 - 50)
+        if (c.reason === "timeout") assert.isAtLeast(elapsed, Harness.attempts * 1_000 - 50)
         // The failure is not cached: the fault has cleared and the next caller gets a token.
         yield* TokenService.get
         assert.strictEqual(yield* Harness.logins, Harness.attempts + 1)
