@@ -7,40 +7,10 @@
 import * as Provider from "@tokenkeeper/core/Provider"
 import { OAuth2Client } from "./OAuth2.js"
 
-const client = Provider.accessors(OAuth2Client)
-
 /**
+ * `execute`, `get`, `post`, `put`, `patch` and `del`, each an `Effect` that needs `OAuth2Client`.
+ *
  * @since 0.1.0
  * @category accessors
  */
-export const execute = client.execute
-
-/**
- * @since 0.1.0
- * @category accessors
- */
-export const get = client.get
-
-/**
- * @since 0.1.0
- * @category accessors
- */
-export const post = client.post
-
-/**
- * @since 0.1.0
- * @category accessors
- */
-export const put = client.put
-
-/**
- * @since 0.1.0
- * @category accessors
- */
-export const patch = client.patch
-
-/**
- * @since 0.1.0
- * @category accessors
- */
-export const del = client.del
+export const { del, execute, get, patch, post, put } = Provider.accessors(OAuth2Client)
