@@ -79,6 +79,22 @@ describe("TokenStore", () => {
       assert.strictEqual((yield* script.calls).length, 1)
     }))
 
+  it.scoped("a token a caller saw refused is not adopted back from the store", () =>
+    Effect.gen(function*() {
+      const script = yield* Scripted.make({ lifetime: 300 })
+      const { store } = yield* memoryStore
+      const a = yield* TokenService.make(script.endpoint, TokenPolicy.defaults, store)
+      const refused = yield* a.get
+      yield* a.invalidate(refused) // e.g. a 401 from the API: the store still holds this token
+      const next = yield* a.get
+      assert.notStrictEqual(value(next), value(refused))
+      assert.strictEqual((yield* script.calls).length, 2)
+      // Another replica that had the refused token adopts the new one, without a request.
+      const b = yield* TokenService.make(script.endpoint, TokenPolicy.defaults, store)
+      assert.strictEqual(value(yield* b.get), value(next))
+      assert.strictEqual((yield* script.calls).length, 2)
+    }))
+
   it.scoped("with the store unreachable each replica renews on its own and keeps serving", () =>
     Effect.gen(function*() {
       const script = yield* Scripted.make({ lifetime: 300 })

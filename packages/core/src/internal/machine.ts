@@ -14,7 +14,8 @@ import * as Ref from "effect/Ref"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import type * as Scope from "effect/Scope"
-import type { AccessToken, Grant, RefreshToken } from "../AccessToken.js"
+import * as AccessToken from "../AccessToken.js"
+import type { Grant, RefreshToken } from "../AccessToken.js"
 import type { TokenEndpoint } from "../TokenEndpoint.js"
 import type { Invalid, TokenError } from "../TokenError.js"
 import type { TokenPolicy } from "../TokenPolicy.js"
@@ -23,21 +24,21 @@ import * as Decision from "./decision.js"
 import * as Requests from "./requests.js"
 import * as Telemetry from "./telemetry.js"
 
-type Renewal = Deferred.Deferred<AccessToken, TokenError>
+type Renewal = Deferred.Deferred<AccessToken.AccessToken, TokenError>
+type State = Decision.State<Renewal>
 
 /** The later issued of two refresh tokens: a store that restarted may hold an older one than ours. */
 const newest = (a: Option.Option<RefreshToken>, b: Option.Option<RefreshToken>) =>
   Option.isSome(a) && Option.isSome(b) ? (b.value.issuedAt > a.value.issuedAt ? b : a) : Option.orElse(a, () => b)
-type State = Decision.State<Renewal>
 
 export interface Machine {
   /** A token valid now, from the cache or from the renewal every caller shares. */
-  readonly get: Effect.Effect<AccessToken, TokenError>
+  readonly get: Effect.Effect<AccessToken.AccessToken, TokenError>
   /** A newly issued token that is not cached: for single-use tokens and transaction scopes. */
-  readonly issue: Effect.Effect<AccessToken, TokenError>
-  readonly invalidate: (rejected: AccessToken) => Effect.Effect<void>
+  readonly issue: Effect.Effect<AccessToken.AccessToken, TokenError>
+  readonly invalidate: (rejected: AccessToken.AccessToken) => Effect.Effect<void>
   /** Waits for the current renewal, starting one if none runs. */
-  readonly renewNow: Effect.Effect<AccessToken, TokenError>
+  readonly renewNow: Effect.Effect<AccessToken.AccessToken, TokenError>
   readonly state: Effect.Effect<State>
 }
 
@@ -50,6 +51,8 @@ export const make = (
     const scope = yield* Effect.scope
     const requests = Requests.make(endpoint, policy)
     const state = yield* Ref.make<State>(Decision.empty(Option.fromNullable(endpoint.initialRefreshToken)))
+    // The last token a caller saw refused: the store may still hold it, and must not give it back.
+    const refused = yield* Ref.make(Option.none<AccessToken.AccessToken>())
     const lookups = (action: string) =>
       Telemetry.increment(Telemetry.cacheLookups, { provider: endpoint.provider, action })
 
@@ -85,11 +88,14 @@ export const make = (
         )
       })
 
-    /** A stored grant another replica obtained, if its access token is still fresh. */
+    /** The stored grant, if its access token is fresh and not one a caller saw refused. */
     const adoptable = Effect.gen(function*() {
       const stored = yield* store.load
       const now = yield* Clock.currentTimeMillis
-      return Option.filter(stored, (grant) => Decision.phase(grant.access, now, policy) === "fresh")
+      const last = yield* Ref.get(refused)
+      return Option.filter(stored, (grant) =>
+        Decision.phase(grant.access, now, policy) === "fresh" &&
+        !Option.exists(last, (token) => AccessToken.sameValue(token, grant.access)))
     })
 
     /**
@@ -101,11 +107,10 @@ export const make = (
       const shared = yield* adoptable
       if (Option.isSome(shared)) return shared.value
       return yield* store.withLock(Effect.gen(function*() {
-        const stored = yield* store.load
-        const now = yield* Clock.currentTimeMillis
-        const fresh = Option.filter(stored, (grant) => Decision.phase(grant.access, now, policy) === "fresh")
+        const fresh = yield* adoptable
         if (Option.isSome(fresh)) return fresh.value
         const own = (yield* Ref.get(state)).refresh
+        const stored = yield* store.load
         const grant = yield* request(newest(own, Option.flatMap(stored, (grant) => grant.refresh)))
         yield* store.save(grant)
         return grant
@@ -159,7 +164,7 @@ export const make = (
     const slowPath = (now: number) =>
       Effect.uninterruptibleMask((restore) =>
         Effect.gen(function*() {
-          const renewal = yield* Deferred.make<AccessToken, TokenError>()
+          const renewal = yield* Deferred.make<AccessToken.AccessToken, TokenError>()
           const action = yield* Ref.modify(state, (s) => Decision.step(s, now, policy, renewal))
           yield* lookups(action._tag)
           switch (action._tag) {
@@ -188,7 +193,7 @@ export const make = (
 
     const renewNow = Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
-        const renewal = yield* Deferred.make<AccessToken, TokenError>()
+        const renewal = yield* Deferred.make<AccessToken.AccessToken, TokenError>()
         const joined = yield* Ref.modify(
           state,
           (s): readonly [Option.Option<Renewal>, State] =>
@@ -216,7 +221,10 @@ export const make = (
       get,
       issue,
       renewNow,
-      invalidate: (rejected) => Ref.update(state, (s) => Decision.invalidate(s, rejected)),
+      invalidate: (rejected) =>
+        Ref.set(refused, Option.some(rejected)).pipe(
+          Effect.zipRight(Ref.update(state, (s) => Decision.invalidate(s, rejected)))
+        ),
       state: Ref.get(state)
     }
   })
