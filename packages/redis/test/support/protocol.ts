@@ -1,0 +1,27 @@
+/**
+ * What the fleet and its replicas say to each other over stdin/stdout.
+ */
+import { Schema } from "effect"
+
+/** What one round asks of a replica; secrets in clear, as they travel over the pipe only. */
+export const Round = Schema.Struct({
+  baseUrl: Schema.String,
+  username: Schema.String,
+  password: Schema.String,
+  durationMs: Schema.Number,
+  intervalMs: Schema.Number,
+  redis: Schema.optional(Schema.Struct({ url: Schema.String, key: Schema.String, encryptionKey: Schema.String }))
+})
+
+export type Round = typeof Round.Type
+
+/** What a replica reports at the end of a round. */
+export const Result = Schema.Struct({
+  ok: Schema.Number,
+  /** Failed calls by the error's tag, or `status <code>` for a response other than 200. */
+  failures: Schema.Record({ key: Schema.String, value: Schema.Number }),
+  /** The slowest call, in milliseconds. */
+  maxLatencyMs: Schema.Number
+})
+
+export type Result = typeof Result.Type
