@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type * as Headers from "@effect/platform/Headers"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
@@ -137,7 +137,12 @@ const readBody = <E1, E2>(
       chunks.push(chunk)
       return size > maxBodyBytes ? Effect.fail(tooLarge) : Effect.void
     }
-    return Stream.runForEach(Stream.mapError(response.stream, () => broken), collect).pipe(
+    // Fetch gives 204, 205 and 304 no body at all: that is an empty body, not a broken connection.
+    const body = Stream.catchAll(
+      response.stream,
+      (error) => error.reason === "EmptyBody" ? Stream.empty : Stream.fail(broken)
+    )
+    return Stream.runForEach(body, collect).pipe(
       Effect.map(() => {
         const bytes = new Uint8Array(size)
         let offset = 0
@@ -174,6 +179,9 @@ export const exchange = <A, I>(
     const invalidResponse = (status: number) => new Invalid({ provider, reason: "response", status })
     const sentAt = yield* Clock.currentTimeMillis
     const response = yield* client.execute(options.request).pipe(
+      // No `http.client` span for token requests: on a failure it would hold the request, whose
+      // body holds the secret. `tokenkeeper.authenticate` / `tokenkeeper.refresh` cover them.
+      Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
       Effect.catchTags({
         RequestError: (error) =>
           error.reason === "Transport"

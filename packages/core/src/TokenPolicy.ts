@@ -44,8 +44,10 @@ export interface TokenPolicy {
   readonly renewAhead: boolean
 }
 
-const fraction = (max: Duration.DurationInput, share: number) => (lifetime: Duration.Duration) =>
-  Duration.min(max, Duration.millis(Duration.toMillis(lifetime) * share))
+const fraction = (max: Duration.DurationInput, share: number) => {
+  const limit = Duration.decode(max)
+  return (lifetime: Duration.Duration) => Duration.min(limit, Duration.millis(Duration.toMillis(lifetime) * share))
+}
 
 /**
  * @since 0.1.0

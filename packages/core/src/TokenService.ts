@@ -83,7 +83,7 @@ export const make = (
 ): Effect.Effect<Service, never, Scope.Scope> =>
   Effect.gen(function*() {
     const machine = yield* Machine.make(endpoint, policy, store)
-    const shared = policy.reuse === "cached" ? machine.get : machine.issue
+    const cached = policy.reuse === "cached"
     // The token of the innermost `withFreshToken` around the calling fiber, if any.
     const scoped = yield* FiberRef.make(Option.none<Ref.Ref<Option.Option<AccessToken.AccessToken>>>())
 
@@ -97,10 +97,12 @@ export const make = (
         return token
       })
 
-    const get = Effect.flatMap(
-      FiberRef.get(scoped),
-      Option.match({ onNone: () => shared, onSome: fromScope })
-    )
+    // Every call's path: the scope and the clock are read from the fiber at once.
+    const get = Effect.withFiberRuntime<AccessToken.AccessToken, TokenError>((fiber) => {
+      const slot = fiber.getFiberRef(scoped)
+      if (Option.isSome(slot)) return fromScope(slot.value)
+      return cached ? machine.getAt(Machine.now(fiber)) : machine.issue
+    })
 
     const invalidate = (rejected: AccessToken.AccessToken) =>
       Effect.flatMap(FiberRef.get(scoped), (slot) =>

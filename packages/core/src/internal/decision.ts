@@ -34,12 +34,26 @@ export const empty = <R>(refresh: Option.Option<AccessToken.RefreshToken>): Stat
 
 export type Phase = "fresh" | "stale" | "expired"
 
-const margins = (token: AccessToken.AccessToken | AccessToken.RefreshToken, policy: TokenPolicy) => {
+interface Margins {
+  readonly policy: TokenPolicy
+  readonly staleAt: number
+  readonly expiredAt: number
+}
+
+/** Computed once per token and policy: `get` checks them on every call. */
+const known = new WeakMap<AccessToken.AccessToken | AccessToken.RefreshToken, Margins>()
+
+const margins = (token: AccessToken.AccessToken | AccessToken.RefreshToken, policy: TokenPolicy): Margins => {
+  const cached = known.get(token)
+  if (cached !== undefined && cached.policy === policy) return cached
   const lifetime = Duration.millis(AccessToken.lifetime(token))
-  return {
+  const computed = {
+    policy,
     staleAt: token.expiresAt! - Duration.toMillis(policy.refreshWindow(lifetime)),
     expiredAt: token.expiresAt! - Duration.toMillis(policy.hardMargin(lifetime))
   }
+  known.set(token, computed)
+  return computed
 }
 
 /**
@@ -49,6 +63,12 @@ const margins = (token: AccessToken.AccessToken | AccessToken.RefreshToken, poli
 export const phase = (token: AccessToken.AccessToken, now: number, policy: TokenPolicy): Phase => {
   const { expiredAt, staleAt } = margins(token, policy)
   return now >= expiredAt ? "expired" : now < staleAt ? "fresh" : "stale"
+}
+
+/** Until when `phase` says fresh: before both the refresh window and the hard margin. */
+export const freshUntil = (token: AccessToken.AccessToken, policy: TokenPolicy): number => {
+  const { expiredAt, staleAt } = margins(token, policy)
+  return Math.min(staleAt, expiredAt)
 }
 
 /** When a fresh token turns stale: the moment a renew-ahead fiber wakes up. */

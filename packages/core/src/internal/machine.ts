@@ -5,10 +5,13 @@
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
+import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as ScheduleDecision from "effect/ScheduleDecision"
@@ -27,13 +30,23 @@ import * as Telemetry from "./telemetry.js"
 type Renewal = Deferred.Deferred<AccessToken.AccessToken, TokenError>
 type State = Decision.State<Renewal>
 
+interface Hot {
+  readonly token: AccessToken.AccessToken
+  readonly freshUntil: number
+  readonly answer: Effect.Effect<AccessToken.AccessToken>
+}
+
 /** The later issued of two refresh tokens: a store that restarted may hold an older one than ours. */
 const newest = (a: Option.Option<RefreshToken>, b: Option.Option<RefreshToken>) =>
   Option.isSome(a) && Option.isSome(b) ? (b.value.issuedAt > a.value.issuedAt ? b : a) : Option.orElse(a, () => b)
 
+/** The time on the fiber's clock (TestClock in tests), read at once: `get` needs it on every call. */
+export const now = (fiber: Fiber.RuntimeFiber<unknown, unknown>): number =>
+  Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+
 export interface Machine {
-  /** A token valid now, from the cache or from the renewal every caller shares. */
-  readonly get: Effect.Effect<AccessToken.AccessToken, TokenError>
+  /** A token valid at `now`, from the cache or from the renewal every caller shares. */
+  readonly getAt: (now: number) => Effect.Effect<AccessToken.AccessToken, TokenError>
   /** A newly issued token that is not cached: for single-use tokens and transaction scopes. */
   readonly issue: Effect.Effect<AccessToken.AccessToken, TokenError>
   readonly invalidate: (rejected: AccessToken.AccessToken) => Effect.Effect<void>
@@ -51,6 +64,18 @@ export const make = (
     const scope = yield* Effect.scope
     const requests = Requests.make(endpoint, policy)
     const state = yield* Ref.make<State>(Decision.empty(Option.fromNullable(endpoint.initialRefreshToken)))
+    // A synchronous copy of the cached token while it is fresh, for `getAt`'s hot path: written
+    // only where the cached token changes (`settle`, `invalidate`), read without an effect.
+    const hot = MutableRef.make<Hot | undefined>(undefined)
+    const remember = (token: AccessToken.AccessToken) =>
+      Effect.sync(() =>
+        MutableRef.set(hot, { token, freshUntil: Decision.freshUntil(token, policy), answer: Effect.succeed(token) })
+      )
+    const forget = (rejected: AccessToken.AccessToken) =>
+      Effect.sync(() => {
+        const current = MutableRef.get(hot)
+        if (current !== undefined && AccessToken.sameValue(current.token, rejected)) MutableRef.set(hot, undefined)
+      })
     // The last token a caller saw refused: the store may still hold it, and must not give it back.
     const refused = yield* Ref.make(Option.none<AccessToken.AccessToken>())
     const lookups = (action: string) =>
@@ -133,7 +158,12 @@ export const make = (
             refresh: grant.refresh,
             renewal: Option.none(),
             coolDown: Option.none()
-          }).pipe(Effect.zipRight(Deferred.succeed(renewal, grant.access))),
+          }).pipe(
+            // Right after the state, with no I/O between: no caller can get this token, have it
+            // refused and invalidate it before the hot copy holds it.
+            Effect.zipRight(remember(grant.access)),
+            Effect.zipRight(Deferred.succeed(renewal, grant.access))
+          ),
         onFailure: (cause) =>
           Ref.update(state, (s): State => ({ ...s, renewal: Option.none() })).pipe(
             Effect.zipRight(
@@ -184,12 +214,11 @@ export const make = (
         })
       )
 
-    const get = Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Effect.flatMap(Ref.get(state), (s) =>
-        // The hot path: a fresh cached token, no allocation and no write.
-        Option.isSome(s.access) && Decision.phase(s.access.value, now, policy) === "fresh"
-          ? Effect.succeed(s.access.value)
-          : slowPath(now)))
+    // The hot path: a fresh cached token, answered with no allocation and no write.
+    const getAt = (now: number) => {
+      const fresh = MutableRef.get(hot)
+      return fresh !== undefined && now < fresh.freshUntil ? fresh.answer : slowPath(now)
+    }
 
     const renewNow = Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
@@ -218,11 +247,12 @@ export const make = (
     })
 
     return {
-      get,
+      getAt,
       issue,
       renewNow,
       invalidate: (rejected) =>
         Ref.set(refused, Option.some(rejected)).pipe(
+          Effect.zipRight(forget(rejected)),
           Effect.zipRight(Ref.update(state, (s) => Decision.invalidate(s, rejected)))
         ),
       state: Ref.get(state)
