@@ -1,0 +1,525 @@
+// Leak scan: one scenario through every provider against the sandbox over real loopback HTTP
+// (success, refresh, rotation with blacklisting, a refused refresh, wrong credentials, network
+// faults with retries, a 401 from the resource, withFreshToken, single-use tokens, a second 401),
+// with every log line (all levels), span and error captured, and every credential and token the
+// sandbox issued recorded from the wire on the test side. None of the secrets may appear in what
+// the providers produce.
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { assert, layer } from "@effect/vitest"
+import type { TokenError } from "@tokenkeeper/core/TokenError"
+import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
+import type * as TokenService from "@tokenkeeper/core/TokenService"
+import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
+import * as OAuth2 from "@tokenkeeper/oauth2/OAuth2"
+import * as PaySecurez from "@tokenkeeper/paysecurez/PaySecurez"
+import * as Control from "@tokenkeeper/sandbox/Control"
+import * as Sandbox from "@tokenkeeper/sandbox/Sandbox"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Metric from "effect/Metric"
+import type * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as Tracer from "effect/Tracer"
+import * as util from "node:util"
+import * as Support from "./support.js"
+
+// --- how a value may be printed -------------------------------------------------------------------
+
+/** Every way a value might end up in a log line, an error report or a trace exporter. */
+const renderings = (u: unknown): ReadonlyArray<string> => {
+  const out = [util.inspect(u, { depth: Infinity, showHidden: true }), String(u)]
+  try {
+    out.push(JSON.stringify(u) ?? "")
+  } catch (e) {
+    out.push(String(e))
+  }
+  return out
+}
+
+/** How exporters print a span's failure (OpenTelemetry's records `Cause.prettyErrors`). */
+const exporterView = (cause: Cause.Cause<unknown>): ReadonlyArray<string> => [
+  Cause.pretty(cause),
+  ...Cause.prettyErrors(cause).flatMap((error) => [error.message, error.stack ?? ""])
+]
+
+// --- capturing logger and recording tracer ----------------------------------------------------------
+
+const capturingLogger = (lines: Array<string>) =>
+  Logger.make((options) => {
+    lines.push(
+      [
+        ...renderings(options.message),
+        Logger.logfmtLogger.log(options),
+        ...Array.from(options.annotations, ([key, value]) => `${key}=${renderings(value).join(" ")}`),
+        Cause.pretty(options.cause),
+        ...(Cause.isEmpty(options.cause) ? [] : renderings(options.cause))
+      ].join(" | ")
+    )
+  })
+
+class RecordedSpan implements Tracer.Span {
+  readonly _tag = "Span"
+  readonly sampled = true
+  readonly spanId: string
+  readonly traceId: string
+  readonly attributes = new Map<string, unknown>()
+  readonly events: Array<{ readonly name: string; readonly attributes: Record<string, unknown> }> = []
+  readonly links: Array<Tracer.SpanLink>
+  status: Tracer.SpanStatus
+
+  constructor(
+    readonly name: string,
+    readonly parent: Option.Option<Tracer.AnySpan>,
+    readonly context: Context.Context<never>,
+    links: ReadonlyArray<Tracer.SpanLink>,
+    startTime: bigint,
+    readonly kind: Tracer.SpanKind,
+    id: number
+  ) {
+    this.spanId = `span-${id}`
+    this.traceId = parent._tag === "Some" ? parent.value.traceId : `trace-${id}`
+    this.links = [...links]
+    this.status = { _tag: "Started", startTime }
+  }
+
+  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
+    this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
+  }
+
+  attribute(key: string, value: unknown): void {
+    this.attributes.set(key, value)
+  }
+
+  event(name: string, _startTime: bigint, attributes?: Record<string, unknown>): void {
+    this.events.push({ name, attributes: attributes ?? {} })
+  }
+
+  addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
+    this.links.push(...links)
+  }
+}
+
+const recordingTracer = (spans: Array<RecordedSpan>) =>
+  Tracer.make({
+    span: (name, parent, context, links, startTime, kind) => {
+      const span = new RecordedSpan(name, parent, context, links, startTime, kind, spans.length)
+      spans.push(span)
+      return span
+    },
+    context: (f) => f()
+  })
+
+// --- what went over the wire, recorded on the test side -----------------------------------------------
+
+interface Wire {
+  /** Every Authorization header sent: bearer tokens, and HTTP Basic credentials. */
+  readonly authorization: Array<string>
+  /** Every token the sandbox issued, from the token responses' bodies. */
+  readonly access: Set<string>
+  readonly refresh: Set<string>
+}
+
+const tokenPath = /\/token(\/refresh)?\/?$/
+
+const collectTokens = (wire: Wire, text: string) => {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return
+  }
+  if (typeof body !== "object" || body === null) return
+  const record = body as Record<string, unknown>
+  for (const key of ["access", "access_token"]) {
+    const value = record[key]
+    if (typeof value === "string" && value.length > 0) wire.access.add(value)
+  }
+  for (const key of ["refresh", "refresh_token"]) {
+    const value = record[key]
+    if (typeof value === "string" && value.length > 0) wire.refresh.add(value)
+  }
+}
+
+/** `client`, recording Authorization headers and the bodies of token responses (re-served intact). */
+const recording = (client: HttpClient.HttpClient, wire: Wire): HttpClient.HttpClient =>
+  client.pipe(
+    HttpClient.tapRequest((request) =>
+      Effect.sync(() => {
+        const authorization = request.headers["authorization"]
+        if (authorization !== undefined) wire.authorization.push(authorization)
+      })
+    ),
+    HttpClient.transformResponse(Effect.flatMap((response) => {
+      if (!tokenPath.test(new URL(response.request.url).pathname)) return Effect.succeed(response)
+      return Effect.map(response.text, (text) => {
+        collectTokens(wire, text)
+        return HttpClientResponse.fromWeb(
+          response.request,
+          new Response(text, { status: response.status, headers: response.headers })
+        )
+      })
+    }))
+  )
+
+// --- the scenario ---------------------------------------------------------------------------------------
+
+/** Three retries 20 ms apart, 500 ms per request, a short cool-down. */
+const policy: TokenPolicy.Options = {
+  retry: Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(3))),
+  requestTimeout: "500 millis",
+  coolDown: Schedule.spaced("100 millis")
+}
+
+const wrongPassword = "wr0ng-Passw0rd-for-the-leak-scan"
+const wrongSecret = "wr0ng-client-Secret-for-the-leak-scan"
+
+/** Sleeps past an access token lifetime of 0.4 s, so the next call renews. */
+const pastLifetime = Effect.sleep("450 millis")
+
+const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
+  Effect.gen(function*() {
+    /** `effect` must fail typed; the error is kept for the scan. */
+    const fail = <A, E>(effect: Effect.Effect<A, E>) =>
+      Effect.tap(Support.failsTyped(effect), (error) => Effect.sync(() => errors.push(error)))
+    const ok = (expected: number) => <E>(effect: Effect.Effect<HttpClientResponse.HttpClientResponse, E>) =>
+      Effect.flatMap(effect, (response) =>
+        Effect.sync(() => assert.strictEqual(response.status, expected, `${response.request.url}`)))
+    const renewNow = (tokens: TokenService.Service) =>
+      Effect.flatMap(tokens.get, tokens.invalidate)
+
+    // Localpayment: login, refresh with rotation and blacklisting, a refused refresh, faults with
+    // retries, a 401 from the resource, withFreshToken, single-use, forbidden, wrong password.
+    {
+      const lp = sandbox.localpayment
+      yield* lp.control.configure({ accessLifetime: 0.4, rotation: true, blacklist: true })
+      const options = { baseUrl: lp.baseUrl, username: lp.username, password: lp.password, policy }
+      const context = yield* Layer.build(Localpayment.layer(options))
+      const tokens = Context.get(context, Localpayment.LocalpaymentTokens)
+      const client = Context.get(context, Localpayment.LocalpaymentClient)
+      const body = HttpBody.unsafeJson({ country: "ARG", document: { id: "1791234561009", type: "RUC" } })
+      const call = ok(200)(client.post("/api/validation/document", { body }))
+
+      yield* call
+      yield* pastLifetime
+      yield* call // refresh, rotated
+      yield* pastLifetime
+      yield* call // refresh with the rotated token; the one before it is blacklisted
+      // The server's clock jumps a day: the resource refuses the access token, the refresh is
+      // refused (expired to the server), one login follows, and the call is retried.
+      yield* lp.control.configure({ clockOffset: 86_400 })
+      yield* call
+      yield* lp.control.configure({ clockOffset: 0 })
+      // A 500, a reset and a stall, each retried.
+      yield* lp.control.fail(Control.status(500))
+      yield* lp.control.fail(Control.connectionReset)
+      yield* lp.control.fail(Control.stall)
+      yield* renewNow(tokens)
+      yield* tokens.get
+      // Unavailable for good: Network after the retries.
+      yield* lp.control.fail(Control.status(503, { retryAfter: 0 }), 4)
+      yield* renewNow(tokens)
+      yield* fail(tokens.get)
+      yield* lp.control.revokeAccessTokens
+      yield* call // 401, renewed, retried
+      yield* tokens.withFreshToken(Effect.zipRight(call, call))
+      // Refused by policy: Invalid (forbidden), then the cool-down.
+      yield* lp.control.configure({ forbidden: true })
+      yield* renewNow(tokens)
+      yield* fail(tokens.get)
+      yield* fail(tokens.get)
+      yield* lp.control.configure({ forbidden: false })
+
+      const single = yield* Layer.build(Localpayment.layer({ ...options, policy: { ...policy, reuse: "single-use" } }))
+      yield* Context.get(single, Localpayment.LocalpaymentTokens).get
+      yield* ok(200)(Context.get(single, Localpayment.LocalpaymentClient).post("/api/validation/document", { body }))
+
+      const wrong = yield* Layer.build(Localpayment.layer({ ...options, password: Redacted.make(wrongPassword) }))
+      yield* fail(Context.get(wrong, Localpayment.LocalpaymentTokens).get)
+      yield* fail(Context.get(wrong, Localpayment.LocalpaymentTokens).get) // the cool-down's Invalid
+
+      const sent = yield* lp.control.counters
+      assert.isAtLeast(sent.refresh.ok, 2, "Localpayment: refreshes")
+      assert.isAtLeast(sent.refresh.rejected, 1, "Localpayment: a refused refresh")
+    }
+
+    // PaySecurez: logins, faults with retries, a 401 from the resource, withFreshToken, single-use
+    // tokens (policy and server), a second 401, wrong secret.
+    {
+      const ps = sandbox.paysecurez
+      yield* ps.control.configure({ accessLifetime: 0.4 })
+      const options = { baseUrl: ps.baseUrl, clientId: ps.clientId, clientSecret: ps.clientSecret, policy }
+      const context = yield* Layer.build(PaySecurez.layer(options))
+      const tokens = Context.get(context, PaySecurez.PaySecurezTokens)
+      const client = Context.get(context, PaySecurez.PaySecurezClient)
+      const call = ok(201)(client.post("/api/v1/transactions", { body: HttpBody.unsafeJson({ amount: 5 }) }))
+
+      yield* call
+      yield* pastLifetime
+      yield* call
+      yield* ps.control.fail(Control.status(502))
+      yield* ps.control.fail(Control.status(429, { retryAfter: 0 }))
+      yield* renewNow(tokens)
+      yield* call
+      yield* ps.control.outage(true)
+      yield* renewNow(tokens)
+      yield* fail(tokens.get)
+      yield* ps.control.outage(false)
+      yield* ps.control.revokeAccessTokens
+      yield* call
+      yield* PaySecurez.withFreshToken(Effect.zipRight(call, call)).pipe(Effect.provide(context))
+      // The server accepts each token once: the second call meets a 401 and is retried.
+      yield* ps.control.configure({ singleUse: true })
+      yield* renewNow(tokens)
+      yield* call
+      yield* call
+      yield* ps.control.configure({ singleUse: false })
+      // Tokens that the resource refuses at once: the retry meets a second 401.
+      yield* ps.control.configure({ accessLifetime: 0.001, expiresIn: 60 })
+      yield* renewNow(tokens)
+      yield* fail(client.post("/api/v1/transactions", { body: HttpBody.unsafeJson({ amount: 5 }) }))
+      yield* ps.control.reset
+
+      const single = yield* Layer.build(PaySecurez.layer({ ...options, policy: { ...policy, reuse: "single-use" } }))
+      const singleTokens = Context.get(single, PaySecurez.PaySecurezTokens)
+      yield* singleTokens.get
+      yield* singleTokens.get
+
+      const wrong = yield* Layer.build(PaySecurez.layer({ ...options, clientSecret: Redacted.make(wrongSecret) }))
+      yield* fail(Context.get(wrong, PaySecurez.PaySecurezTokens).get)
+    }
+
+    // The partner preset: logins, faults with retries, a 401 from the resource, withFreshToken,
+    // single-use, a second 401, wrong secret.
+    {
+      const partner = sandbox.partner
+      yield* partner.control.configure({ accessLifetime: 0.4 })
+      const options = {
+        baseUrl: partner.baseUrl,
+        clientId: partner.clientId,
+        clientSecret: partner.clientSecret,
+        policy
+      }
+      const context = yield* Layer.build(OAuth2.partner(options))
+      const tokens = Context.get(context, OAuth2.PartnerTokens)
+      const client = Context.get(context, OAuth2.PartnerClient)
+      const call = ok(200)(client.get("/api/bookings"))
+
+      yield* call
+      yield* pastLifetime
+      yield* call
+      yield* partner.control.fail(Control.htmlError)
+      yield* partner.control.fail(Control.malformedJson)
+      yield* renewNow(tokens)
+      yield* fail(tokens.get) // a 502 page, retried, then JSON cut short: Invalid (response)
+      yield* Effect.sleep("150 millis") // the cool-down
+      yield* partner.control.revokeAccessTokens
+      yield* call
+      yield* tokens.withFreshToken(Effect.zipRight(call, call))
+      yield* partner.control.configure({ accessLifetime: 0.001, expiresIn: 60 })
+      yield* renewNow(tokens)
+      yield* fail(client.get("/api/bookings"))
+      yield* partner.control.reset
+
+      const single = yield* Layer.build(OAuth2.partner({ ...options, policy: { ...policy, reuse: "single-use" } }))
+      yield* ok(200)(Context.get(single, OAuth2.PartnerClient).get("/api/bookings"))
+
+      const wrong = yield* Layer.build(OAuth2.partner({ ...options, clientSecret: Redacted.make(wrongSecret) }))
+      yield* fail(Context.get(wrong, OAuth2.PartnerTokens).get)
+    }
+
+    // Generic OAuth2, form body and HTTP Basic, with refresh tokens: login, refresh, a refused
+    // refresh followed by a login, wrong secret.
+    {
+      const server = sandbox.partner
+      yield* server.control.configure({ accessLifetime: 0.4, issueRefreshTokens: true })
+      const options: OAuth2.Options = {
+        tokenUrl: `${server.baseUrl}/api/oauth/token`,
+        apiUrl: server.baseUrl,
+        clientId: server.clientId,
+        clientSecret: server.clientSecret,
+        bodyEncoding: "form",
+        clientAuth: "basic",
+        policy
+      }
+      const context = yield* Layer.build(OAuth2.layer(options))
+      const client = Context.get(context, OAuth2.OAuth2Client)
+      const call = ok(200)(client.get("/api/bookings"))
+
+      yield* call
+      yield* pastLifetime
+      yield* server.control.configure({ refreshLifetime: 0.3 })
+      yield* call // refreshed; the new refresh token lives 0.3 s
+      yield* pastLifetime
+      yield* call // its refresh is refused (invalid_grant): one login
+      const wrong = yield* Layer.build(OAuth2.layer({ ...options, clientSecret: Redacted.make(wrongSecret) }))
+      yield* fail(Context.get(wrong, OAuth2.OAuth2Tokens).get)
+
+      const sent = yield* server.control.counters
+      assert.isAtLeast(sent.refresh.ok, 1, "OAuth2: a refresh")
+      assert.isAtLeast(sent.refresh.rejected, 1, "OAuth2: a refused refresh")
+      yield* server.control.reset
+    }
+  }).pipe(Effect.scoped)
+
+// --- the scan ---------------------------------------------------------------------------------------------
+
+interface Found {
+  readonly where: string
+  readonly secret: string
+}
+
+/** Each secret found in each text; a JWT also counts as found when its claims or signature are. */
+const scan = (
+  texts: ReadonlyArray<{ readonly where: string; readonly text: string }>,
+  secrets: ReadonlySet<string>
+) => {
+  const needles = new Map<string, string>()
+  for (const secret of secrets) {
+    needles.set(secret, secret)
+    const parts = secret.split(".")
+    if (parts.length === 3) {
+      needles.set(parts[1], `${secret} (claims)`)
+      needles.set(parts[2], `${secret} (signature)`)
+    }
+  }
+  const found: Array<Found> = []
+  for (const { text, where } of texts) {
+    for (const [needle, secret] of needles) {
+      if (needle.length >= 8 && text.includes(needle)) found.push({ where, secret })
+    }
+  }
+  return found
+}
+
+layer(Layer.merge(Sandbox.layer(), NodeHttpClient.layerUndici), { excludeTestServices: true })("leak scan", (it) => {
+  it.scoped(
+    "no password, client secret, access or refresh token in any log line, span or error of any provider",
+    () =>
+      Effect.gen(function*() {
+        const sandbox = yield* Sandbox.Sandbox
+        const lines: Array<string> = []
+        const spans: Array<RecordedSpan> = []
+        const errors: Array<TokenError> = []
+        const wire: Wire = { authorization: [], access: new Set(), refresh: new Set() }
+
+        const http = yield* HttpClient.HttpClient
+        yield* scenario(sandbox, errors).pipe(
+          Effect.provideService(HttpClient.HttpClient, recording(http, wire)),
+          Effect.provide(Layer.mergeAll(
+            Logger.replace(Logger.defaultLogger, capturingLogger(lines)),
+            Logger.minimumLogLevel(LogLevel.All),
+            Layer.setTracer(recordingTracer(spans))
+          ))
+        )
+
+        // --- the secrets -------------------------------------------------------------------------------
+        const basic = wire.authorization.filter((a) => a.startsWith("Basic ")).map((a) => a.slice(6))
+        const bearer = wire.authorization.filter((a) => a.startsWith("Bearer ")).map((a) => a.slice(7))
+        const secrets = new Set<string>([
+          Redacted.value(sandbox.localpayment.password),
+          Redacted.value(sandbox.paysecurez.clientSecret),
+          Redacted.value(sandbox.partner.clientSecret),
+          wrongPassword,
+          wrongSecret,
+          ...basic,
+          ...bearer,
+          ...wire.access,
+          ...wire.refresh
+        ])
+
+        // --- not vacuous: the scenario handled real tokens and produced telemetry -------------------
+        assert.isAtLeast(wire.access.size, 25, "access tokens issued")
+        assert.isAtLeast(wire.refresh.size, 6, "refresh tokens issued (Localpayment and OAuth2)")
+        assert.isAtLeast(bearer.length, 20, "bearer tokens sent")
+        assert.isTrue(bearer.every((token) => wire.access.has(token)), "a bearer token the sandbox never issued")
+        assert.isAtLeast(basic.length, 4, "HTTP Basic credentials sent (generic OAuth2)")
+        for (
+          const [provider, kinds] of [
+            ["Localpayment", ["Network/status", "Invalid/forbidden", "Invalid/credentials"]],
+            ["PaySecurez", ["Network/status", "Invalid/token", "Invalid/credentials"]],
+            ["Partner", ["Invalid/response", "Invalid/token", "Invalid/credentials"]],
+            ["OAuth2", ["Invalid/credentials"]]
+          ] as const
+        ) {
+          const seen = errors.filter((e) => e.provider === provider).map((e) => `${e._tag}/${e.reason}`)
+          for (const kind of kinds) assert.include(seen, kind, `${provider}: ${seen.join(", ")}`)
+        }
+        for (
+          const expected of [
+            "tokenkeeper: authenticate succeeded",
+            "tokenkeeper: authenticate failed",
+            "tokenkeeper: refresh succeeded",
+            "tokenkeeper: refresh failed"
+          ]
+        ) {
+          assert.isTrue(lines.some((line) => line.includes(expected)), `no log line "${expected}"`)
+        }
+        for (const name of ["tokenkeeper.authenticate", "tokenkeeper.refresh"]) {
+          for (const provider of ["Localpayment", "PaySecurez", "Partner", "OAuth2"]) {
+            if (name === "tokenkeeper.refresh" && (provider === "PaySecurez" || provider === "Partner")) continue
+            assert.isTrue(
+              spans.some((s) => s.name === name && s.attributes.get("tokenkeeper.provider") === provider),
+              `no span ${name} for ${provider}`
+            )
+          }
+        }
+        // The HTTP client's spans saw the Authorization header, and show it redacted.
+        const authorized = spans.filter((s) => s.attributes.has("http.request.header.authorization"))
+        assert.isAtLeast(authorized.length, 20)
+        for (const span of authorized) {
+          assert.strictEqual(span.attributes.get("http.request.header.authorization"), "<redacted>")
+        }
+
+        // --- what the providers produced ------------------------------------------------------------------
+        const texts: Array<{ where: string; text: string }> = []
+        lines.forEach((text, i) => texts.push({ where: `log line ${i}`, text }))
+        for (const span of spans) {
+          const where = `span ${span.name} (${span.spanId})`
+          texts.push({ where, text: span.name })
+          for (const [key, value] of span.attributes) {
+            for (const text of renderings(value)) texts.push({ where: `${where} attribute ${key}`, text })
+          }
+          for (const event of span.events) {
+            for (const text of [event.name, ...renderings(event.attributes)]) {
+              texts.push({ where: `${where} event ${event.name}`, text })
+            }
+          }
+          // Every span's failure is read in full, as a tracer that serializes whole exits would.
+          // Token requests have no `http.client` span (HttpEndpoint.exchange turns it off): on a reset
+          // connection its RequestError would hold the request, whose body holds the secret.
+          if (span.status._tag === "Ended" && span.status.exit._tag === "Failure") {
+            const cause = span.status.exit.cause
+            for (const text of [...exporterView(cause), ...renderings(cause)]) {
+              texts.push({ where: `${where} failure`, text })
+            }
+          }
+        }
+        for (const error of errors) {
+          for (const text of [String(error), JSON.stringify(error), error.message, ...renderings(error)]) {
+            texts.push({ where: `error ${error._tag}/${error.reason} of ${error.provider}`, text })
+          }
+        }
+        // Metric keys and labels too: a label is as public as a log line.
+        for (const { metricKey } of yield* Metric.snapshot) {
+          texts.push({ where: `metric ${metricKey.name}`, text: renderings(metricKey).join(" ") })
+        }
+
+        // The scan finds what it looks for: the wire itself is full of secrets.
+        assert.isAtLeast(
+          scan([{ where: "the wire", text: wire.authorization.join("\n") }], secrets).length,
+          bearer.length
+        )
+        assert.deepStrictEqual(scan(texts, secrets), [])
+      }),
+    60_000
+  )
+})

@@ -1,0 +1,235 @@
+// Load: authorized requests at concurrency 200 through each provider's client, over real loopback
+// HTTP to the sandbox, with 1-second tokens and about one token request in twenty failing with a
+// transient 503. Every request must succeed or fail typed, the token requests must stay in
+// proportion to the tokens' lifetime, and fibers and memory must come back once the run is over.
+//
+// The brief asks for 20,000 requests per provider. On the 2-core machine this was written on, client
+// and sandbox share one process and manage 750-1,100 authorized requests a second with 1-second
+// tokens (while another benchmark shared the machine): 20,000 took 18-20 s per provider, 10,000
+// took 9-13 s. The default is 10,000, so that each provider's run stays near 15 s and the whole of
+// test/reliability under 90 s; `TOKENKEEPER_LOAD_REQUESTS=20000` runs the full count.
+//
+// Kept in a file of its own so that it can be selected or excluded (`vitest run test/reliability/load`).
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Undici from "@effect/platform-node/Undici"
+import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
+import * as Control from "@tokenkeeper/sandbox/Control"
+import * as Array from "effect/Array"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
+import * as Supervisor from "effect/Supervisor"
+import * as v8 from "node:v8"
+import * as vm from "node:vm"
+import * as Support from "./support.js"
+
+const requests = Number(process.env.TOKENKEEPER_LOAD_REQUESTS ?? 10_000)
+const concurrency = 200
+/** The sandbox's access token lifetime, in seconds. */
+const lifetimeSeconds = 1
+/** The default refresh window for a 1-second token: min(60 s, 20% of the lifetime). */
+const refreshWindowMillis = 200
+/** The k-th token request fails when k = firstFault + n * faultEvery: about 1 in 20. */
+const faultEvery = 20
+const firstFault = 2
+/** Token requests beyond one per renewal period: the first login, and slack for scheduling. */
+const slack = 3
+
+/**
+ * The default windows; retries that absorb a transient 503 (up to 3, 20 ms apart), and a request
+ * timeout long enough that a loaded machine does not turn a slow answer into a retry.
+ */
+const policy: TokenPolicy.Options = {
+  retry: Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(3))),
+  requestTimeout: "5 seconds"
+}
+
+/** A transient 503 that asks for no wait: the retry schedule's spacing applies. */
+const transient = Control.status(503, { retryAfter: 0 })
+
+/**
+ * Keeps one 503 queued ahead of every 20th token request (logins and refreshes alike), watching the
+ * emulator's counter: the fault is queued once the request before its target has been counted.
+ */
+const injectFaults = (control: Support.Faults) =>
+  Effect.gen(function*() {
+    let injected = 0
+    while (true) {
+      const sent = yield* control.tokenRequests
+      if (sent.login + sent.refresh >= firstFault - 1 + injected * faultEvery) {
+        yield* control.fail(transient, 1)
+        injected++
+      }
+      yield* Effect.sleep("2 millis")
+    }
+  })
+
+/**
+ * The Node HttpClient (undici) with at most `connections` sockets to the emulator. Unbounded, undici
+ * opens a socket per waiting request and serves some of them seconds late (p99 of several seconds
+ * at this concurrency on this machine): longer than a 1-second token lives, which would turn
+ * requests into second 401s for reasons of the test's transport rather than of tokenkeeper.
+ */
+const transport = (connections: number) =>
+  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
+    Layer.provide(Layer.scoped(
+      NodeHttpClient.Dispatcher,
+      Effect.acquireRelease(
+        Effect.sync(() => new Undici.Agent({ connections })),
+        (agent) => Effect.promise(() => agent.destroy())
+      )
+    ))
+  )
+
+// --- garbage collection on demand, without restarting node with --expose-gc ----------------------
+
+const gc: () => void = typeof globalThis.gc === "function" ? globalThis.gc : (() => {
+  v8.setFlagsFromString("--expose-gc")
+  return vm.runInNewContext("gc") as () => void
+})()
+
+const settledHeap = Effect.gen(function*() {
+  for (let i = 0; i < 3; i++) {
+    gc()
+    yield* Effect.sleep("50 millis")
+  }
+  gc()
+  return process.memoryUsage().heapUsed
+})
+
+const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024 * 10) / 10
+
+// --- one run ---------------------------------------------------------------------------------------
+
+interface Stats {
+  readonly ok: number
+  readonly failed: number
+  readonly failures: ReadonlyArray<unknown>
+  readonly otherStatus: ReadonlyArray<number>
+  readonly durationMillis: number
+  readonly tokenRequests: number
+  readonly successfulTokenRequests: number
+  readonly faults: number
+  readonly resourceRejected: number
+}
+
+/** `count` authorized requests through a new service over a new emulator; all of it ends with the scope. */
+const run = (provider: Support.ProviderCase, count: number) =>
+  Effect.gen(function*() {
+    const { control, okStatus, request } = yield* provider.start(policy, { accessLifetime: lifetimeSeconds })
+    yield* Effect.forkScoped(injectFaults(control))
+    let ok = 0
+    const failures: Array<unknown> = []
+    const otherStatus: Array<number> = []
+    const begun = Date.now()
+    yield* Effect.forEach(
+      Array.range(1, count),
+      () =>
+        request.pipe(
+          Effect.flatMap((response) => Effect.as(response.arrayBuffer, response.status)),
+          Effect.match({
+            onSuccess: (status) => {
+              if (status === okStatus) ok++
+              else otherStatus.push(status)
+            },
+            // Failures are counted; a defect is not caught here and fails the test.
+            onFailure: (error) => {
+              failures.push(error)
+            }
+          })
+        ),
+      { concurrency, discard: true }
+    )
+    const durationMillis = Date.now() - begun
+    const counters = yield* control.counters
+    const sent = yield* control.tokenRequests
+    const stats: Stats = {
+      ok,
+      failed: failures.length,
+      failures,
+      otherStatus,
+      durationMillis,
+      tokenRequests: sent.login + sent.refresh,
+      successfulTokenRequests: counters.token.ok + counters.refresh.ok,
+      faults: counters.token.fault + counters.refresh.fault,
+      resourceRejected: counters.resource.rejected
+    }
+    return stats
+  }).pipe(Effect.scoped, Effect.provide(transport(50)))
+
+// --- the tests -------------------------------------------------------------------------------------
+
+const unhandled = Support.watchUnhandled()
+beforeAll(() => unhandled.start())
+afterAll(async () => {
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  unhandled.stop()
+  assert.deepStrictEqual(unhandled.seen, [], "unhandled rejections or exceptions during the load runs")
+})
+
+describe("load", () => {
+  for (const provider of [Support.localpayment, Support.paysecurez, Support.partner]) {
+    it.live(
+      `${provider.name}: ${requests} requests at concurrency ${concurrency}, 1 s tokens, 1 in ${faultEvery} token requests failing`,
+      () =>
+        Effect.gen(function*() {
+          // Compiles the code paths and fills the caches that a first run would otherwise count as growth.
+          yield* run(provider, 500)
+          const heapBefore = yield* settledHeap
+
+          const supervisor = yield* Supervisor.track
+          let peakFibers = 0
+          const sampler = Effect.flatMap(supervisor.value, (fibers) =>
+            Effect.sync(() => {
+              peakFibers = Math.max(peakFibers, fibers.length)
+            })).pipe(Effect.repeat(Schedule.spaced("100 millis")))
+          const stats = yield* Effect.raceFirst(run(provider, requests), Effect.zipRight(sampler, Effect.never)).pipe(
+            Effect.supervised(supervisor)
+          )
+
+          // No fiber outlives the run: poll briefly, as a closing socket may end its fiber a tick later.
+          let left = (yield* supervisor.value).length
+          for (let i = 0; i < 40 && left > 0; i++) {
+            yield* Effect.sleep("50 millis")
+            left = (yield* supervisor.value).length
+          }
+          const heapAfter = yield* settledHeap
+
+          // One token per renewal period (the lifetime less the refresh window, since a renewal
+          // starts when the token turns stale), plus the first login and some slack; each injected
+          // fault costs one more request.
+          const periods = stats.durationMillis / (lifetimeSeconds * 1000 - refreshWindowMillis)
+          const allowed = Math.floor(periods) + slack
+
+          console.info(
+            `${provider.name}: ${stats.ok} ok, ${stats.failed} failed typed in ${stats.durationMillis} ms ` +
+              `(${Math.round(requests / stats.durationMillis * 1000)} req/s); token requests ${stats.tokenRequests} ` +
+              `(${stats.successfulTokenRequests} ok, ${stats.faults} injected 503s, allowed ${allowed}); ` +
+              `resource 401s ${stats.resourceRejected}; peak fibers ${peakFibers}, left ${left}; ` +
+              `heap ${megabytes(heapBefore)} -> ${megabytes(heapAfter)} MB`
+          )
+
+          // Every request either succeeded or failed typed.
+          assert.strictEqual(stats.ok + stats.failed + stats.otherStatus.length, requests)
+          assert.deepStrictEqual(stats.otherStatus, [], "answers that are neither the resource's nor a failure")
+          for (const failure of stats.failures) assert.isTrue(Support.isTypedFailure(failure), String(failure))
+          // The retry policy absorbs the transient 503s. What may still fail, typed, is a request whose
+          // retry also met a 401: under this load a round trip can take most of a 1-second token's
+          // life (the default hard margin is 50 ms). Observed: 0 to 0.3%; allowed: 1%.
+          assert.isAtMost(stats.failed, requests / 100, `failures: ${stats.failures.slice(0, 3).map(String)}`)
+
+          // The faults were really injected, about one in twenty token requests.
+          assert.isAtLeast(stats.faults, 1, "no fault was injected")
+          assert.isAtMost(stats.faults, Math.ceil(stats.tokenRequests / faultEvery) + 1)
+          assert.isAtMost(stats.successfulTokenRequests, allowed, `in ${stats.durationMillis} ms`)
+          assert.isAtMost(stats.tokenRequests, allowed + stats.faults, `in ${stats.durationMillis} ms`)
+
+          assert.isAbove(peakFibers, 0, "the supervisor saw no fiber: the fiber check would be vacuous")
+          assert.strictEqual(left, 0, "fibers still running after the run's scope closed")
+          assert.isBelow(megabytes(heapAfter - heapBefore), 10, "heap growth after the run, in MB")
+        }),
+      120_000
+    )
+  }
+})
