@@ -6,8 +6,8 @@
 // The brief asks for 20,000 requests per provider. On the 2-core machine this was written on, client
 // and sandbox share one process and manage 750-1,100 authorized requests a second with 1-second
 // tokens (while another benchmark shared the machine): 20,000 took 18-20 s per provider, 10,000
-// took 9-13 s. The default is 10,000, so that each provider's run stays near 15 s and the whole of
-// test/reliability under 90 s; `TOKENKEEPER_LOAD_REQUESTS=20000` runs the full count.
+// took 9-13 s. CI (alone on its machine) runs the full 20,000; a local run 10,000, so that it stays
+// near 15 s per provider; `TOKENKEEPER_LOAD_REQUESTS` sets any count.
 //
 // Kept in a file of its own so that it can be selected or excluded (`vitest run test/reliability/load`).
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -24,7 +24,8 @@ import * as v8 from "node:v8"
 import * as vm from "node:vm"
 import * as Support from "./support.js"
 
-const requests = Number(process.env.TOKENKEEPER_LOAD_REQUESTS ?? 10_000)
+// CI runs the issue's full 20,000; a developer's run, often beside other work, half as many.
+const requests = Number(process.env.TOKENKEEPER_LOAD_REQUESTS ?? (process.env.CI ? 20_000 : 10_000))
 const concurrency = 200
 /** The sandbox's access token lifetime, in seconds. */
 const lifetimeSeconds = 1
