@@ -7,7 +7,8 @@
  * - hard margin: min(5 s, 5% of the lifetime) before expiry the token is no longer handed out;
  *   callers wait for the renewal
  * - retry: `Network` failures only, exponential from 200 ms with jitter, at most 4 retries and
- *   10 s in all; a `Retry-After` is honoured when it is at most 30 s
+ *   10 s in all; a `Retry-After` of at most 30 s replaces the delay (0 retries at once), a longer
+ *   one fails at once
  * - cool-down after `Invalid` from authenticate: 5 s, doubling with each further `Invalid`, at
  *   most 5 minutes; meanwhile callers get that `Invalid` without a request
  * - request timeout: 10 s per token request

@@ -125,6 +125,15 @@ describe("TokenService", () => {
       assert.isAtLeast(second.at - first.at, 3_000)
     }))
 
+  it.scoped("a Retry-After of 0 retries at once instead of waiting out the back-off", () =>
+    Effect.gen(function*() {
+      const { calls, script, service } = yield* setup({ lifetime: 300 })
+      yield* script("authenticate", { retryAfter: Duration.zero })
+      const token = yield* service.get // TestClock does not move: any back-off would hang here
+      assert.strictEqual(value(token), "tok-access-1")
+      assert.deepStrictEqual((yield* calls).map((c) => c.at), [0, 0])
+    }))
+
   it.scoped("a Retry-After longer than the policy allows fails at once, carrying it", () =>
     Effect.gen(function*() {
       const { calls, script, service } = yield* setup({ lifetime: 300 }, { maxRetryAfter: "10 seconds" })

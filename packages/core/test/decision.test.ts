@@ -89,7 +89,7 @@ describe("renewal decision", () => {
     nowArb,
     policyArb
   ], ([s, now, policy]) => {
-    const [action, next] = Decision.step(s, now, policy, "mine")
+    const [action, next] = Decision.step(s, now, policy, () => "mine")
     if (action._tag === "Start" || action._tag === "ServeAndRenew") {
       assert.deepStrictEqual(next, { ...s, renewal: Option.some("mine") })
     } else {
@@ -106,7 +106,7 @@ describe("renewal decision", () => {
     let state = s
     let started = 0
     for (let i = 0; i < callers; i++) {
-      const [action, next] = Decision.step(state, now, policy, `caller-${i}`)
+      const [action, next] = Decision.step(state, now, policy, () => `caller-${i}`)
       if (action._tag === "Start" || action._tag === "ServeAndRenew") started++
       state = next
     }

@@ -106,16 +106,19 @@ export const decide = <R>(state: State<R>, now: number, policy: TokenPolicy): Ac
   return Option.isSome(cooling) ? { _tag: "Fail", error: cooling.value } : { _tag: "Start" }
 }
 
-/** `decide`, and the state after it: a renewal that starts is recorded so that others join it. */
+/**
+ * `decide`, and the state after it: a renewal that starts is recorded so that others join it.
+ * `start` makes the renewal's handle, and is called only then.
+ */
 export const step = <R>(
   state: State<R>,
   now: number,
   policy: TokenPolicy,
-  renewal: R
+  start: () => R
 ): readonly [Action<R>, State<R>] => {
   const action = decide(state, now, policy)
   return action._tag === "Start" || action._tag === "ServeAndRenew"
-    ? [action, { ...state, renewal: Option.some(renewal) }]
+    ? [action, { ...state, renewal: Option.some(start()) }]
     : [action, state]
 }
 

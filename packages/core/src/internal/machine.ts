@@ -11,6 +11,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
 import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
@@ -28,6 +29,8 @@ import * as Requests from "./requests.js"
 import * as Telemetry from "./telemetry.js"
 
 type Renewal = Deferred.Deferred<AccessToken.AccessToken, TokenError>
+
+const newRenewal = (): Renewal => Deferred.unsafeMake(FiberId.none)
 type State = Decision.State<Renewal>
 
 interface Hot {
@@ -78,8 +81,8 @@ export const make = (
       })
     // The last token a caller saw refused: the store may still hold it, and must not give it back.
     const refused = yield* Ref.make(Option.none<AccessToken.AccessToken>())
-    const lookups = (action: string) =>
-      Telemetry.increment(Telemetry.cacheLookups, { provider: endpoint.provider, action })
+    // One labelled counter per action, built once: a herd of callers takes this path together.
+    const lookups = Telemetry.perAction(Telemetry.cacheLookups, endpoint.provider)
 
     /** The next cool-down: the schedule's next delay, or its last one once it is done. */
     const coolDownAfter = (error: Invalid, now: number, previous: Option.Option<Decision.CoolDown>) =>
@@ -194,20 +197,24 @@ export const make = (
     const slowPath = (now: number) =>
       Effect.uninterruptibleMask((restore) =>
         Effect.gen(function*() {
-          const renewal = yield* Deferred.make<AccessToken.AccessToken, TokenError>()
-          const action = yield* Ref.modify(state, (s) => Decision.step(s, now, policy, renewal))
-          yield* lookups(action._tag)
+          // A Deferred is made only by the caller that starts the renewal; joiners allocate none.
+          const [action, created] = yield* Ref.modify(state, (s) => {
+            let created: Renewal | undefined
+            const [action, next] = Decision.step(s, now, policy, () => (created = newRenewal()))
+            return [[action, created] as const, next]
+          })
+          yield* lookups[action._tag]
           switch (action._tag) {
             case "Serve":
               return action.token
             case "ServeAndRenew":
-              yield* startRenewal(renewal)
+              yield* startRenewal(created!)
               return action.token
             case "Join":
               return yield* restore(Deferred.await(action.renewal))
             case "Start":
-              yield* startRenewal(renewal)
-              return yield* restore(Deferred.await(renewal))
+              yield* startRenewal(created!)
+              return yield* restore(Deferred.await(created!))
             case "Fail":
               return yield* action.error
           }

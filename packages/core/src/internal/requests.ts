@@ -19,7 +19,10 @@ export interface Requests {
   readonly refresh: Option.Option<(token: RefreshToken) => Effect.Effect<Grant, TokenError>>
 }
 
-/** The policy's schedule, only for `Network`, waiting at least as long as a `Retry-After` says. */
+/**
+ * The policy's schedule, only for `Network`. A `Retry-After` replaces the schedule's delay: the
+ * provider said when to come back (0 is "now"); the schedule still bounds how often.
+ */
 const retrySchedule = (policy: TokenPolicy) =>
   Schedule.intersect(policy.retry, Schedule.identity<TokenError>()).pipe(
     Schedule.whileInput((error: TokenError) =>
@@ -27,7 +30,7 @@ const retrySchedule = (policy: TokenPolicy) =>
       (error.retryAfter === undefined || Duration.lessThanOrEqualTo(error.retryAfter, policy.maxRetryAfter))
     ),
     Schedule.modifyDelay(([, error], delay) =>
-      error._tag === "Network" && error.retryAfter !== undefined ? Duration.max(delay, error.retryAfter) : delay
+      error._tag === "Network" && error.retryAfter !== undefined ? error.retryAfter : delay
     )
   )
 

@@ -34,4 +34,16 @@ export const increment = (
   labels: Record<string, string>
 ): Effect.Effect<void> => Metric.increment(labelled(counter, labels))
 
+/** One labelled counter per action of `get`'s slow path, built once per service. */
+export const perAction = (counter: Metric.Metric.Counter<number>, provider: string) => {
+  const of = (action: string) => Metric.increment(labelled(counter, { provider, action }))
+  return {
+    Serve: of("Serve"),
+    ServeAndRenew: of("ServeAndRenew"),
+    Join: of("Join"),
+    Start: of("Start"),
+    Fail: of("Fail")
+  }
+}
+
 export const timer = (labels: Record<string, string>) => labelled(tokenRequestDuration, labels)
