@@ -1,0 +1,75 @@
+/**
+ * tokenkeeper: the partner preset (`OAuth2.partner`, seed 003's JSON token request) over
+ * `NodeHttpClient.layerUndici`, with the default policy, and its authorized `PartnerClient`.
+ * The workload is driven the Effect way: `Effect.forEach` with bounded concurrency.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as OAuth2 from "@tokenkeeper/oauth2/OAuth2"
+import * as PartnerClient from "@tokenkeeper/oauth2/PartnerClient"
+import * as Effect from "effect/Effect"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Redacted from "effect/Redacted"
+import type { LoadResult } from "../stats.js"
+import { countFailure, nowNs, statusFailure } from "../stats.js"
+import type { Peer, Target, Workload } from "./common.js"
+
+/**
+ * One `GET /api/bookings`, body read: `undefined` on 2xx, else the failure's reason. Errors (typed
+ * or transport) count as failures, by tag and reason.
+ */
+const bookings = PartnerClient.get("/api/bookings").pipe(
+  Effect.flatMap((response) => Effect.as(response.text, statusFailure(response.status))),
+  Effect.catchAll((error) => Effect.succeed(`${error._tag}${"reason" in error ? ` ${String(error.reason)}` : ""}`))
+)
+
+export const load = (workload: Workload) =>
+  Effect.gen(function*() {
+    const latenciesMs = new Float64Array(workload.count)
+    const failureReasons: Record<string, number> = {}
+    let failures = 0
+    const start = nowNs()
+    yield* Effect.forEach(
+      latenciesMs,
+      (_, index) =>
+        Effect.suspend(() => {
+          const begin = nowNs()
+          return Effect.map(bookings, (failure) => {
+            latenciesMs[index] = (nowNs() - begin) / 1e6
+            if (failure !== undefined) {
+              failures++
+              countFailure(failureReasons, failure)
+            }
+          })
+        }),
+      { concurrency: workload.concurrency, discard: true }
+    )
+    return { latenciesMs, failures, failureReasons, wallMs: (nowNs() - start) / 1e6 } satisfies LoadResult
+  })
+
+/** The partner preset with the default policy; the `HttpClient` is left to the caller. */
+export const partner = (target: Target) =>
+  OAuth2.partner({
+    baseUrl: target.baseUrl,
+    clientId: target.clientId,
+    clientSecret: Redacted.make(target.clientSecret)
+  })
+
+/**
+ * The HTTP transport, built once and shared by every run, as an application builds its layers
+ * once: like the global dispatcher behind the peers' `fetch`, its connection pool outlives a
+ * run. Each run still builds its own token service, with an empty cache.
+ */
+let transport: ManagedRuntime.ManagedRuntime<HttpClient.HttpClient, never> | undefined
+
+export const tokenkeeper: Peer = {
+  name: "tokenkeeper",
+  run: (target, workload) => {
+    transport ??= ManagedRuntime.make(NodeHttpClient.layerUndici)
+    return transport.runPromise(Effect.provide(load(workload), partner(target)))
+  },
+  close: async () => {
+    await transport?.dispose()
+    transport = undefined
+  }
+}
