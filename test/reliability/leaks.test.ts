@@ -16,107 +16,26 @@ import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
 import * as OAuth2 from "@tokenkeeper/oauth2/OAuth2"
 import * as PaySecurez from "@tokenkeeper/paysecurez/PaySecurez"
 import * as Control from "@tokenkeeper/sandbox/Control"
+import * as Recorder from "@tokenkeeper/sandbox/Recorder"
 import * as Sandbox from "@tokenkeeper/sandbox/Sandbox"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import type * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Metric from "effect/Metric"
-import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import * as Tracer from "effect/Tracer"
-import * as util from "node:util"
 import * as Support from "./support.js"
 
 // --- how a value may be printed -------------------------------------------------------------------
-
-/** Every way a value might end up in a log line, an error report or a trace exporter. */
-const renderings = (u: unknown): ReadonlyArray<string> => {
-  const out = [util.inspect(u, { depth: Infinity, showHidden: true }), String(u)]
-  try {
-    out.push(JSON.stringify(u) ?? "")
-  } catch (e) {
-    out.push(String(e))
-  }
-  return out
-}
 
 /** How exporters print a span's failure (OpenTelemetry's records `Cause.prettyErrors`). */
 const exporterView = (cause: Cause.Cause<unknown>): ReadonlyArray<string> => [
   Cause.pretty(cause),
   ...Cause.prettyErrors(cause).flatMap((error) => [error.message, error.stack ?? ""])
 ]
-
-// --- capturing logger and recording tracer ----------------------------------------------------------
-
-const capturingLogger = (lines: Array<string>) =>
-  Logger.make((options) => {
-    lines.push(
-      [
-        ...renderings(options.message),
-        Logger.logfmtLogger.log(options),
-        ...Array.from(options.annotations, ([key, value]) => `${key}=${renderings(value).join(" ")}`),
-        Cause.pretty(options.cause),
-        ...(Cause.isEmpty(options.cause) ? [] : renderings(options.cause))
-      ].join(" | ")
-    )
-  })
-
-class RecordedSpan implements Tracer.Span {
-  readonly _tag = "Span"
-  readonly sampled = true
-  readonly spanId: string
-  readonly traceId: string
-  readonly attributes = new Map<string, unknown>()
-  readonly events: Array<{ readonly name: string; readonly attributes: Record<string, unknown> }> = []
-  readonly links: Array<Tracer.SpanLink>
-  status: Tracer.SpanStatus
-
-  constructor(
-    readonly name: string,
-    readonly parent: Option.Option<Tracer.AnySpan>,
-    readonly context: Context.Context<never>,
-    links: ReadonlyArray<Tracer.SpanLink>,
-    startTime: bigint,
-    readonly kind: Tracer.SpanKind,
-    id: number
-  ) {
-    this.spanId = `span-${id}`
-    this.traceId = parent._tag === "Some" ? parent.value.traceId : `trace-${id}`
-    this.links = [...links]
-    this.status = { _tag: "Started", startTime }
-  }
-
-  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
-    this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
-  }
-
-  attribute(key: string, value: unknown): void {
-    this.attributes.set(key, value)
-  }
-
-  event(name: string, _startTime: bigint, attributes?: Record<string, unknown>): void {
-    this.events.push({ name, attributes: attributes ?? {} })
-  }
-
-  addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
-    this.links.push(...links)
-  }
-}
-
-const recordingTracer = (spans: Array<RecordedSpan>) =>
-  Tracer.make({
-    span: (name, parent, context, links, startTime, kind) => {
-      const span = new RecordedSpan(name, parent, context, links, startTime, kind, spans.length)
-      spans.push(span)
-      return span
-    },
-    context: (f) => f()
-  })
 
 // --- what went over the wire, recorded on the test side -----------------------------------------------
 
@@ -407,7 +326,7 @@ layer(Layer.merge(Sandbox.layer(), NodeHttpClient.layerUndici), { excludeTestSer
       Effect.gen(function*() {
         const sandbox = yield* Sandbox.Sandbox
         const lines: Array<string> = []
-        const spans: Array<RecordedSpan> = []
+        const spans: Array<Recorder.RecordedSpan> = []
         const errors: Array<TokenError> = []
         const wire: Wire = { authorization: [], access: new Set(), refresh: new Set() }
 
@@ -415,9 +334,9 @@ layer(Layer.merge(Sandbox.layer(), NodeHttpClient.layerUndici), { excludeTestSer
         yield* scenario(sandbox, errors).pipe(
           Effect.provideService(HttpClient.HttpClient, recording(http, wire)),
           Effect.provide(Layer.mergeAll(
-            Logger.replace(Logger.defaultLogger, capturingLogger(lines)),
+            Logger.replace(Logger.defaultLogger, Recorder.logger(lines)),
             Logger.minimumLogLevel(LogLevel.All),
-            Layer.setTracer(recordingTracer(spans))
+            Layer.setTracer(Recorder.tracer(spans))
           ))
         )
 
@@ -486,10 +405,10 @@ layer(Layer.merge(Sandbox.layer(), NodeHttpClient.layerUndici), { excludeTestSer
           const where = `span ${span.name} (${span.spanId})`
           texts.push({ where, text: span.name })
           for (const [key, value] of span.attributes) {
-            for (const text of renderings(value)) texts.push({ where: `${where} attribute ${key}`, text })
+            for (const text of Recorder.renderings(value)) texts.push({ where: `${where} attribute ${key}`, text })
           }
           for (const event of span.events) {
-            for (const text of [event.name, ...renderings(event.attributes)]) {
+            for (const text of [event.name, ...Recorder.renderings(event.attributes)]) {
               texts.push({ where: `${where} event ${event.name}`, text })
             }
           }
@@ -498,19 +417,19 @@ layer(Layer.merge(Sandbox.layer(), NodeHttpClient.layerUndici), { excludeTestSer
           // connection its RequestError would hold the request, whose body holds the secret.
           if (span.status._tag === "Ended" && span.status.exit._tag === "Failure") {
             const cause = span.status.exit.cause
-            for (const text of [...exporterView(cause), ...renderings(cause)]) {
+            for (const text of [...exporterView(cause), ...Recorder.renderings(cause)]) {
               texts.push({ where: `${where} failure`, text })
             }
           }
         }
         for (const error of errors) {
-          for (const text of [String(error), JSON.stringify(error), error.message, ...renderings(error)]) {
+          for (const text of [String(error), JSON.stringify(error), error.message, ...Recorder.renderings(error)]) {
             texts.push({ where: `error ${error._tag}/${error.reason} of ${error.provider}`, text })
           }
         }
         // Metric keys and labels too: a label is as public as a log line.
         for (const { metricKey } of yield* Metric.snapshot) {
-          texts.push({ where: `metric ${metricKey.name}`, text: renderings(metricKey).join(" ") })
+          texts.push({ where: `metric ${metricKey.name}`, text: Recorder.renderings(metricKey).join(" ") })
         }
 
         // The scan finds what it looks for: the wire itself is full of secrets.

@@ -4,20 +4,8 @@ import { Expired, isTokenError } from "@tokenkeeper/core/TokenError"
 import type { TokenError } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import type { Context, Exit, Option } from "effect"
-import {
-  Cause,
-  Duration,
-  Effect,
-  Fiber,
-  Logger,
-  LogLevel,
-  Metric,
-  MetricState,
-  Redacted,
-  TestClock,
-  Tracer
-} from "effect"
+import * as Recorder from "@tokenkeeper/sandbox/Recorder"
+import { Cause, Duration, Effect, Fiber, Logger, LogLevel, Metric, MetricState, Redacted, TestClock } from "effect"
 import * as util from "node:util"
 import * as FakeResource from "./fixtures/FakeResource.js"
 import * as Scripted from "./fixtures/ScriptedEndpoint.js"
@@ -26,89 +14,9 @@ import * as Scripted from "./fixtures/ScriptedEndpoint.js"
 const secret = "s3cr3t-tok"
 const url = "https://api.paysecurez.test/api/v1/transactions"
 
-/** Every way a value might end up in a log line, an error report or a trace exporter. */
-const renderings = (u: unknown): ReadonlyArray<string> => {
-  const out = [util.inspect(u, { depth: Infinity, showHidden: true }), String(u)]
-  try {
-    out.push(JSON.stringify(u) ?? "")
-  } catch (e) {
-    out.push(String(e))
-  }
-  return out
-}
-
 const assertNoSecret = (what: string, texts: ReadonlyArray<string>) => {
   for (const text of texts) assert.notInclude(text, secret, `${what}: ${text}`)
 }
-
-// --- a logger that keeps every line, with its annotations, spans and cause -----------------------
-
-const capturingLogger = (lines: Array<string>) =>
-  Logger.make((options) => {
-    lines.push(
-      [
-        String(options.message),
-        ...renderings(options.message),
-        Logger.logfmtLogger.log(options),
-        ...Array.from(options.annotations, ([key, value]) => `${key}=${renderings(value).join(" ")}`),
-        Cause.pretty(options.cause)
-      ].join(" | ")
-    )
-  })
-
-// --- a tracer that keeps every span, its attributes and its events ----------------------------------
-
-class RecordedSpan implements Tracer.Span {
-  readonly _tag = "Span"
-  readonly sampled = true
-  readonly spanId: string
-  readonly traceId: string
-  readonly attributes = new Map<string, unknown>()
-  readonly events: Array<{ readonly name: string; readonly attributes: Record<string, unknown> }> = []
-  readonly links: Array<Tracer.SpanLink>
-  status: Tracer.SpanStatus
-
-  constructor(
-    readonly name: string,
-    readonly parent: Option.Option<Tracer.AnySpan>,
-    readonly context: Context.Context<never>,
-    links: ReadonlyArray<Tracer.SpanLink>,
-    startTime: bigint,
-    readonly kind: Tracer.SpanKind,
-    id: number
-  ) {
-    this.spanId = `span-${id}`
-    this.traceId = parent._tag === "Some" ? parent.value.traceId : `trace-${id}`
-    this.links = [...links]
-    this.status = { _tag: "Started", startTime }
-  }
-
-  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
-    this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
-  }
-
-  attribute(key: string, value: unknown): void {
-    this.attributes.set(key, value)
-  }
-
-  event(name: string, _startTime: bigint, attributes?: Record<string, unknown>): void {
-    this.events.push({ name, attributes: attributes ?? {} })
-  }
-
-  addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
-    this.links.push(...links)
-  }
-}
-
-const recordingTracer = (spans: Array<RecordedSpan>) =>
-  Tracer.make({
-    span: (name, parent, context, links, startTime, kind) => {
-      const span = new RecordedSpan(name, parent, context, links, startTime, kind, spans.length)
-      spans.push(span)
-      return span
-    },
-    context: (f) => f()
-  })
 
 // --- the token request counter, read from the global registry -------------------------------------
 
@@ -136,7 +44,7 @@ const outcomeTag = (outcome: Scripted.Outcome) =>
  */
 const scenario = Effect.gen(function*() {
   const lines: Array<string> = []
-  const spans: Array<RecordedSpan> = []
+  const spans: Array<Recorder.RecordedSpan> = []
   const tokens: Array<AccessToken.AccessToken> = []
   const errors: Array<TokenError> = []
   const before = yield* tokenRequestCounts
@@ -212,8 +120,8 @@ const scenario = Effect.gen(function*() {
       seen: [...yield* once.seen, ...yield* never.seen]
     }
   }).pipe(
-    Effect.withTracer(recordingTracer(spans)),
-    Effect.provide(Logger.replace(Logger.defaultLogger, capturingLogger(lines))),
+    Effect.withTracer(Recorder.tracer(spans)),
+    Effect.provide(Logger.replace(Logger.defaultLogger, Recorder.logger(lines))),
     Logger.withMinimumLogLevel(LogLevel.All)
   )
 
@@ -266,7 +174,7 @@ describe("no secret in errors, logs, spans or tokens", () => {
       )
       for (const error of errors) {
         assertNoSecret(error._tag, [
-          ...renderings(error),
+          ...Recorder.renderings(error),
           error.message,
           error.stack ?? "",
           Cause.pretty(Cause.fail(error))
@@ -278,7 +186,7 @@ describe("no secret in errors, logs, spans or tokens", () => {
     Effect.gen(function*() {
       const { tokens } = yield* scenario
       for (const token of tokens) {
-        assertNoSecret("token", [...renderings(token), ...renderings(token.value), `${token.value}`])
+        assertNoSecret("token", [...Recorder.renderings(token), ...Recorder.renderings(token.value), `${token.value}`])
         assert.include(JSON.stringify(token), "<redacted>")
         assert.include(util.inspect(token), "<redacted>")
       }
@@ -290,7 +198,7 @@ describe("no secret in errors, logs, spans or tokens", () => {
         expiresIn: 300,
         refreshToken: `${secret}-refresh`
       })
-      assertNoSecret("grant", renderings(grant))
+      assertNoSecret("grant", Recorder.renderings(grant))
       assert.strictEqual(Redacted.value(grant.access.value), `${secret}-access`)
     }))
 
@@ -319,8 +227,8 @@ describe("no secret in errors, logs, spans or tokens", () => {
       for (const span of spans) {
         assertNoSecret(`span ${span.name}`, [
           span.name,
-          ...Array.from(span.attributes, ([key, value]) => `${key}=${renderings(value).join(" ")}`),
-          ...span.events.flatMap((event) => [event.name, ...renderings(event.attributes)])
+          ...Array.from(span.attributes, ([key, value]) => `${key}=${Recorder.renderings(value).join(" ")}`),
+          ...span.events.flatMap((event) => [event.name, ...Recorder.renderings(event.attributes)])
         ])
       }
     }))

@@ -22,3 +22,8 @@ export * as PaySecurez from "./PaySecurez.js"
  * @since 0.1.0
  */
 export * as Sandbox from "./Sandbox.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Recorder from "./Recorder.js"

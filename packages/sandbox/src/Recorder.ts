@@ -1,0 +1,136 @@
+/**
+ * Records everything a program logs and traces, for tests that check that no secret leaks: a
+ * logger that keeps every line (message, annotations, cause) and a tracer that keeps every span
+ * (attributes, events, exit), plus `renderings`, every way a value may end up printed.
+ *
+ * ```ts
+ * const lines: Array<string> = []
+ * const spans: Array<Recorder.RecordedSpan> = []
+ * program.pipe(Effect.provide(Recorder.layer(lines, spans)))
+ * // then: no line, attribute or event contains the password or a token
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Cause from "effect/Cause"
+import type * as Context from "effect/Context"
+import type * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import type * as Option from "effect/Option"
+import * as Tracer from "effect/Tracer"
+import * as Util from "node:util"
+
+/**
+ * Every way a value might end up in a log line, an error report or a trace exporter.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const renderings = (u: unknown): ReadonlyArray<string> => {
+  const out = [Util.inspect(u, { depth: Infinity, showHidden: true }), String(u)]
+  try {
+    out.push(JSON.stringify(u) ?? "")
+  } catch (e) {
+    out.push(String(e))
+  }
+  return out
+}
+
+/**
+ * A logger that appends each line to `lines`, with its annotations and cause in every rendering.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const logger = (lines: Array<string>): Logger.Logger<unknown, void> =>
+  Logger.make((options) => {
+    lines.push(
+      [
+        String(options.message),
+        ...renderings(options.message),
+        Logger.logfmtLogger.log(options),
+        ...Array.from(options.annotations, ([key, value]) => `${key}=${renderings(value).join(" ")}`),
+        Cause.pretty(options.cause),
+        ...(Cause.isEmpty(options.cause) ? [] : renderings(options.cause))
+      ].join(" | ")
+    )
+  })
+
+/**
+ * A span as the recording tracer keeps it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class RecordedSpan implements Tracer.Span {
+  readonly _tag = "Span"
+  readonly sampled = true
+  readonly spanId: string
+  readonly traceId: string
+  readonly attributes = new Map<string, unknown>()
+  readonly events: Array<{ readonly name: string; readonly attributes: Record<string, unknown> }> = []
+  readonly links: Array<Tracer.SpanLink>
+  status: Tracer.SpanStatus
+
+  constructor(
+    readonly name: string,
+    readonly parent: Option.Option<Tracer.AnySpan>,
+    readonly context: Context.Context<never>,
+    links: ReadonlyArray<Tracer.SpanLink>,
+    startTime: bigint,
+    readonly kind: Tracer.SpanKind,
+    id: number
+  ) {
+    this.spanId = `span-${id}`
+    this.traceId = parent._tag === "Some" ? parent.value.traceId : `trace-${id}`
+    this.links = [...links]
+    this.status = { _tag: "Started", startTime }
+  }
+
+  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
+    this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
+  }
+
+  attribute(key: string, value: unknown): void {
+    this.attributes.set(key, value)
+  }
+
+  event(name: string, _startTime: bigint, attributes?: Record<string, unknown>): void {
+    this.events.push({ name, attributes: attributes ?? {} })
+  }
+
+  addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
+    this.links.push(...links)
+  }
+}
+
+/**
+ * A tracer that appends every span it starts to `spans`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const tracer = (spans: Array<RecordedSpan>): Tracer.Tracer =>
+  Tracer.make({
+    span: (name, parent, context, links, startTime, kind) => {
+      const span = new RecordedSpan(name, parent, context, links, startTime, kind, spans.length)
+      spans.push(span)
+      return span
+    },
+    context: (f) => f()
+  })
+
+/**
+ * The recording logger at every level and the recording tracer, as one layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (lines: Array<string>, spans: Array<RecordedSpan>): Layer.Layer<never> =>
+  Layer.mergeAll(
+    Logger.replace(Logger.defaultLogger, logger(lines)),
+    Logger.minimumLogLevel(LogLevel.All),
+    Layer.setTracer(tracer(spans))
+  )
