@@ -78,41 +78,56 @@ interface Subject {
   readonly tokens: (client: HttpClient.HttpClient) => Effect.Effect<TokenService.Service, TokenError, Scope.Scope>
 }
 
+/** A provider's token service, its layer built over the fake `client`. */
+const tokensOf = <Id, E extends TokenError>(
+  layer: Layer.Layer<Id, E, HttpClient.HttpClient>,
+  tag: Context.Tag<Id, TokenService.Service>,
+  client: HttpClient.HttpClient
+) =>
+  Layer.build(layer).pipe(
+    Effect.map((context) => Context.get(context, tag)),
+    Effect.provideService(HttpClient.HttpClient, client)
+  )
+
 const subjects: ReadonlyArray<Subject> = [
   {
     name: "Localpayment",
     accessField: "access",
     tokens: (client) =>
-      Layer.build(Localpayment.layer({ baseUrl: nowhere, username: "fuzz", password: secret, policy })).pipe(
-        Effect.map((context) => Context.get(context, Localpayment.LocalpaymentTokens)),
-        Effect.provideService(HttpClient.HttpClient, client)
+      tokensOf(
+        Localpayment.layer({ baseUrl: nowhere, username: "fuzz", password: secret, policy }),
+        Localpayment.LocalpaymentTokens,
+        client
       )
   },
   {
     name: "PaySecurez",
     accessField: "access_token",
     tokens: (client) =>
-      Layer.build(PaySecurez.layer({ baseUrl: nowhere, clientId: "fuzz", clientSecret: secret, policy })).pipe(
-        Effect.map((context) => Context.get(context, PaySecurez.PaySecurezTokens)),
-        Effect.provideService(HttpClient.HttpClient, client)
+      tokensOf(
+        PaySecurez.layer({ baseUrl: nowhere, clientId: "fuzz", clientSecret: secret, policy }),
+        PaySecurez.PaySecurezTokens,
+        client
       )
   },
   {
     name: "Partner preset",
     accessField: "access_token",
     tokens: (client) =>
-      Layer.build(OAuth2.partner({ baseUrl: nowhere, clientId: "fuzz", clientSecret: secret, policy })).pipe(
-        Effect.map((context) => Context.get(context, OAuth2.PartnerTokens)),
-        Effect.provideService(HttpClient.HttpClient, client)
+      tokensOf(
+        OAuth2.partner({ baseUrl: nowhere, clientId: "fuzz", clientSecret: secret, policy }),
+        OAuth2.PartnerTokens,
+        client
       )
   },
   {
     name: "OAuth2 (form + basic)",
     accessField: "access_token",
     tokens: (client) =>
-      Layer.build(OAuth2.layer({ tokenUrl: `${nowhere}/token`, clientId: "fuzz", clientSecret: secret, policy })).pipe(
-        Effect.map((context) => Context.get(context, OAuth2.OAuth2Tokens)),
-        Effect.provideService(HttpClient.HttpClient, client)
+      tokensOf(
+        OAuth2.layer({ tokenUrl: `${nowhere}/token`, clientId: "fuzz", clientSecret: secret, policy }),
+        OAuth2.OAuth2Tokens,
+        client
       )
   }
 ]
