@@ -193,33 +193,32 @@ export const make = (
       )
 
     // Recording a renewal and forking it happen without interruption: a caller interrupted in
-    // between would leave a renewal that every later caller joins and no one runs.
+    // between would leave a renewal that every later caller joins and no one runs. Written
+    // without a generator: a herd of thousands of callers takes this path at once.
     const slowPath = (now: number) =>
-      Effect.uninterruptibleMask((restore) =>
-        Effect.gen(function*() {
-          // A Deferred is made only by the caller that starts the renewal; joiners allocate none.
-          const [action, created] = yield* Ref.modify(state, (s) => {
-            let created: Renewal | undefined
-            const [action, next] = Decision.step(s, now, policy, () => (created = newRenewal()))
-            return [[action, created] as const, next]
-          })
-          yield* lookups[action._tag]
+      Effect.uninterruptibleMask((restore) => {
+        // A Deferred is made only by the caller that starts the renewal; joiners allocate none.
+        let created: Renewal | undefined
+        const next = Ref.modify(state, (s) => Decision.step(s, now, policy, () => (created = newRenewal())))
+        return Effect.flatMap(next, (action): Effect.Effect<AccessToken.AccessToken, TokenError> => {
+          const counted = lookups[action._tag]
           switch (action._tag) {
             case "Serve":
-              return action.token
+              return Effect.as(counted, action.token)
             case "ServeAndRenew":
-              yield* startRenewal(created!)
-              return action.token
+              return Effect.zipRight(counted, Effect.as(startRenewal(created!), action.token))
             case "Join":
-              return yield* restore(Deferred.await(action.renewal))
+              return Effect.zipRight(counted, restore(Deferred.await(action.renewal)))
             case "Start":
-              yield* startRenewal(created!)
-              return yield* restore(Deferred.await(created!))
+              return Effect.zipRight(
+                counted,
+                Effect.zipRight(startRenewal(created!), restore(Deferred.await(created!)))
+              )
             case "Fail":
-              return yield* action.error
+              return Effect.zipRight(counted, action.error)
           }
         })
-      )
+      })
 
     // The hot path: a fresh cached token, answered with no allocation and no write.
     const getAt = (now: number) => {
