@@ -1,12 +1,18 @@
 /**
  * The parent's side of the benchmarks' sandbox process (sandboxProcess.ts): the partner OAuth2
- * emulator of `@tokenkeeper/sandbox`, one instance per named lifetime, each on its own loopback
- * port, with its `Control` reachable over IPC.
+ * emulator of `@tokenkeeper/sandbox`, one instance per name, each with its token lifetime and
+ * latency and on its own loopback port, with its `Control` reachable over IPC.
  */
 import type * as Control from "@tokenkeeper/sandbox/Control"
 import * as Effect from "effect/Effect"
 import * as ChildProcess from "node:child_process"
 import { fileURLToPath } from "node:url"
+
+/** One emulator's token lifetime (seconds) and the latency it adds to every answer (ms, default 0). */
+export interface EmulatorSettings {
+  readonly lifetime: number
+  readonly latencyMs?: number
+}
 
 /** What a client needs to reach one emulator. */
 export interface EmulatorInfo {
@@ -59,9 +65,9 @@ export interface Sandbox {
 const entry = fileURLToPath(new URL("./sandboxProcess.ts", import.meta.url))
 
 /** Forks the sandbox process (with this process's loader flags, so tsx runs it too). */
-export const start = (lifetimes: Record<string, number>): Promise<Sandbox> =>
+export const start = (emulators: Record<string, EmulatorSettings>): Promise<Sandbox> =>
   new Promise((resolve, reject) => {
-    const child = ChildProcess.fork(entry, [JSON.stringify(lifetimes)], {
+    const child = ChildProcess.fork(entry, [JSON.stringify(emulators)], {
       execArgv: process.execArgv,
       stdio: ["ignore", "inherit", "inherit", "ipc"]
     })
@@ -98,5 +104,5 @@ export const start = (lifetimes: Record<string, number>): Promise<Sandbox> =>
   })
 
 /** `start` as a scoped resource: the process ends with the scope. */
-export const scoped = (lifetimes: Record<string, number>) =>
-  Effect.acquireRelease(Effect.promise(() => start(lifetimes)), (sandbox) => Effect.sync(() => sandbox.close()))
+export const scoped = (emulators: Record<string, EmulatorSettings>) =>
+  Effect.acquireRelease(Effect.promise(() => start(emulators)), (sandbox) => Effect.sync(() => sandbox.close()))

@@ -19,10 +19,10 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Redacted from "effect/Redacted"
 import * as Runtime from "effect/Runtime"
-import type { EmulatorInfo, Request, Response, Startup } from "./sandbox.js"
+import type { EmulatorInfo, EmulatorSettings, Request, Response, Startup } from "./sandbox.js"
 
-/** The emulators the benchmarks use; lifetimes in seconds, from the parent's argv (JSON). */
-const lifetimes: Record<string, number> = JSON.parse(process.argv[2] ?? "{}")
+/** The emulators the benchmarks use, from the parent's argv (JSON). */
+const settings: Record<string, EmulatorSettings> = JSON.parse(process.argv[2] ?? "{}")
 
 const send = (message: Response | Startup) =>
   Effect.async<void>((resume) => {
@@ -30,10 +30,9 @@ const send = (message: Response | Startup) =>
   })
 
 const program = Effect.gen(function*() {
-  const names = Object.keys(lifetimes)
   const emulators = new Map<string, Partner.Service>()
-  for (const name of names) {
-    emulators.set(name, yield* Partner.make({ accessLifetime: lifetimes[name] }))
+  for (const [name, { latencyMs = 0, lifetime }] of Object.entries(settings)) {
+    emulators.set(name, yield* Partner.make({ accessLifetime: lifetime, latency: latencyMs }))
   }
   const injectors = new Map<string, Fiber.RuntimeFiber<void>>()
 

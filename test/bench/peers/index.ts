@@ -6,6 +6,13 @@ import type { Peer } from "./common.js"
 import { naive } from "./naive.js"
 import { openidClient } from "./openidClient.js"
 import { simpleOauth2 } from "./simpleOauth2.js"
-import { tokenkeeper } from "./tokenkeeper.js"
+import { tokenkeeper, tokenkeeperWithSpans } from "./tokenkeeper.js"
 
-export const peers: ReadonlyArray<Peer> = [tokenkeeper, badgateway, openidClient, simpleOauth2, naive]
+export const peers: ReadonlyArray<Peer> = [
+  tokenkeeper,
+  tokenkeeperWithSpans,
+  badgateway,
+  openidClient,
+  simpleOauth2,
+  naive
+]

@@ -2,12 +2,18 @@
  * tokenkeeper: the partner preset (`OAuth2.partner`, seed 003's JSON token request) over
  * `NodeHttpClient.layerUndici`, with the default policy, and its authorized `PartnerClient`.
  * The workload is driven the Effect way: `Effect.forEach` with bounded concurrency.
+ *
+ * Two rows. `tokenkeeper` sends the very requests the peers send: Effect's `HttpClient` span
+ * per request, and the trace headers (`traceparent`, `b3`) it propagates, are turned off with
+ * `HttpClient.withTracerDisabledWhen`; no peer traces. `tokenkeeper, HTTP spans on` keeps
+ * Effect's default, to show what that tracing costs.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as OAuth2 from "@tokenkeeper/oauth2/OAuth2"
 import * as PartnerClient from "@tokenkeeper/oauth2/PartnerClient"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
 import type { LoadResult } from "../stats.js"
@@ -55,21 +61,32 @@ export const partner = (target: Target) =>
     clientSecret: Redacted.make(target.clientSecret)
   })
 
-/**
- * The HTTP transport, built once and shared by every run, as an application builds its layers
- * once: like the global dispatcher behind the peers' `fetch`, its connection pool outlives a
- * run. Each run still builds its own token service, with an empty cache.
- */
-let transport: ManagedRuntime.ManagedRuntime<HttpClient.HttpClient, never> | undefined
+/** undici without Effect's per-request client span and trace headers. */
+const undiciWithoutSpans = Layer.effect(
+  HttpClient.HttpClient,
+  Effect.map(HttpClient.HttpClient, (client) => HttpClient.withTracerDisabledWhen(client, () => true))
+).pipe(Layer.provide(NodeHttpClient.layerUndici))
 
-export const tokenkeeper: Peer = {
-  name: "tokenkeeper",
-  run: (target, workload) => {
-    transport ??= ManagedRuntime.make(NodeHttpClient.layerUndici)
-    return transport.runPromise(Effect.provide(load(workload), partner(target)))
-  },
-  close: async () => {
-    await transport?.dispose()
-    transport = undefined
+/**
+ * A tokenkeeper row over `transport`, built once and shared by every run, as an application
+ * builds its layers once: like the global dispatcher behind the peers' `fetch`, its connection
+ * pool outlives a run. Each run still builds its own token service, with an empty cache.
+ */
+const makePeer = (name: string, transport: Layer.Layer<HttpClient.HttpClient>): Peer => {
+  let runtime: ManagedRuntime.ManagedRuntime<HttpClient.HttpClient, never> | undefined
+  return {
+    name,
+    run: (target, workload) => {
+      runtime ??= ManagedRuntime.make(transport)
+      return runtime.runPromise(Effect.provide(load(workload), partner(target)))
+    },
+    close: async () => {
+      await runtime?.dispose()
+      runtime = undefined
+    }
   }
 }
+
+export const tokenkeeper: Peer = makePeer("tokenkeeper", undiciWithoutSpans)
+
+export const tokenkeeperWithSpans: Peer = makePeer("tokenkeeper, HTTP spans on", NodeHttpClient.layerUndici)
