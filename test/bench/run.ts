@@ -32,13 +32,14 @@ import * as Replicas from "./replicas.js"
 import * as Sandbox from "./sandbox.js"
 
 /**
- * The peers' workload: N requests, at most C at once, tokens living L seconds, in 2 rounds of N / 2.
+ * The peers' workload: N requests, at most C at once, tokens living L seconds, in 4 rounds of N / 4.
  * A round (about 2.5 s) spans a few token lifetimes, so that the token requests counted are those
- * of steady renewal, not mostly each run's first token.
+ * of steady renewal, not mostly each run's first token; 4 rounds in alternating order even out
+ * the machine's drift.
  */
-const workload: Workload = { count: 12_000, concurrency: 50 }
+const workload: Workload = { count: 24_000, concurrency: 50 }
 const lifetime = 1
-const peerRounds = 2
+const peerRounds = 4
 /** Every `faultEvery`-th token request (the first included) answers `fault`: 5%. */
 const faultEvery = 20
 /**
