@@ -6,11 +6,14 @@
  * weighs on all of them alike. Each run builds a fresh client (an empty token cache) after the
  * emulator's counters are reset, or, with `faults`, after the fault injector is armed: token
  * requests 1, 1 + every, 1 + 2 every, … of each run answer with the fault.
+ *
+ * Each run also records this process's CPU time: the client's own cost per request, steadier
+ * than requests per second, which the emulator's share of the machine moves from run to run.
  */
 import type * as Control from "@tokenkeeper/sandbox/Control"
 import type { Sandbox } from "../sandbox.js"
 import type { LoadResult } from "../stats.js"
-import { summarize } from "../stats.js"
+import { round, summarize } from "../stats.js"
 import type { Peer, Target, Workload } from "./common.js"
 
 export interface Row {
@@ -29,6 +32,8 @@ export interface Row {
   readonly failureReasons: Record<string, number>
   /** Resource requests the emulator refused (401), retried or not: tokens used past their end. */
   readonly resource401s: number
+  /** This process's CPU time per request, in µs: what the client itself costs. */
+  readonly cpuMicrosPerRequest: number
   /** Requests per second of each round, to show the spread. */
   readonly rpsByRound: ReadonlyArray<number>
   /** Token requests answered with the injected fault (the faults variant only). */
@@ -50,6 +55,8 @@ interface Run {
   readonly tokenRequests: number
   readonly faults: number
   readonly rejected: number
+  /** CPU time (µs) this process spent on the run. */
+  readonly cpuMicros: number
 }
 
 const runOnce = async (options: Options, peer: Peer, count: number): Promise<Run> => {
@@ -57,13 +64,16 @@ const runOnce = async (options: Options, peer: Peer, count: number): Promise<Run
   if (faults === undefined) await sandbox.reset(emulator)
   else await sandbox.arm(emulator, faults.fault, faults.every)
   try {
+    const cpu = process.cpuUsage()
     const result = await peer.run(options.target, { count, concurrency: options.workload.concurrency })
+    const used = process.cpuUsage(cpu)
     const { resource, token } = await sandbox.counters(emulator)
     return {
       result,
       tokenRequests: token.ok + token.rejected + token.fault,
       faults: token.fault,
-      rejected: resource.rejected
+      rejected: resource.rejected,
+      cpuMicros: used.user + used.system
     }
   } finally {
     await sandbox.disarm(emulator)
@@ -94,6 +104,7 @@ const merge = (peer: Peer, runs: ReadonlyArray<Run>, faulty: boolean): Row => {
       wallMs: sum((run) => run.result.wallMs)
     }),
     resource401s: sum((run) => run.rejected),
+    cpuMicrosPerRequest: round(sum((run) => run.cpuMicros) / latencies.length, 0),
     rpsByRound: runs.map((run) => summarize(run.result).rps),
     ...(faulty ? { faults: sum((run) => run.faults) } : {})
   }
@@ -132,6 +143,7 @@ export const compare = async (
         failures: NaN,
         failureReasons: {},
         resource401s: NaN,
+        cpuMicrosPerRequest: NaN,
         rpsByRound: [],
         note
       }
