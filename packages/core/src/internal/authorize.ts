@@ -25,23 +25,27 @@ export const defaultRejection = (provider: string): Rejection => (response) =>
 export const authorize =
   (tokens: Tokens, rejection: Rejection) =>
   <E, R>(client: HttpClient.HttpClient.With<E, R>): HttpClient.HttpClient.With<E | TokenError, R> => {
-    const send = (request: HttpClientRequest.HttpClientRequest) =>
-      Effect.flatMap(tokens.get, (token) =>
-        Effect.map(
-          client.execute(HttpClientRequest.bearerToken(request, token.value)),
-          (response) => [token, response] as const
-        ))
+    /**
+     * Sends `request` with the current token. A 401 drops that token, and `onRejected` says what
+     * follows. Written without a generator: this runs on every request the client sends.
+     */
+    const attempt = <E2>(
+      request: HttpClientRequest.HttpClientRequest,
+      onRejected: (
+        response: HttpClientResponse.HttpClientResponse
+      ) => Effect.Effect<HttpClientResponse.HttpClientResponse, E2, R>
+    ) =>
+      Effect.flatMap(
+        tokens.get,
+        (token) =>
+          Effect.flatMap(client.execute(HttpClientRequest.bearerToken(request, token.value)), (response) =>
+            response.status !== 401
+              ? Effect.succeed(response)
+              : Effect.zipRight(tokens.invalidate(token), onRejected(response)))
+      )
 
     const execute = (request: HttpClientRequest.HttpClientRequest) =>
-      Effect.gen(function*() {
-        const [rejected, response] = yield* send(request)
-        if (response.status !== 401) return response
-        yield* tokens.invalidate(rejected)
-        const [retried, second] = yield* send(request)
-        if (second.status !== 401) return second
-        yield* tokens.invalidate(retried)
-        return yield* Effect.flatMap(rejection(second), Effect.fail)
-      })
+      attempt(request, () => attempt(request, (second) => Effect.flatMap(rejection(second), Effect.fail)))
 
     // Identity preprocess: whatever the caller maps onto this client runs once, before `execute`.
     return HttpClient.makeWith<never, never, E | TokenError, R>(
