@@ -41,7 +41,8 @@ export const authorize =
           Effect.flatMap(client.execute(HttpClientRequest.bearerToken(request, token.value)), (response) =>
             response.status !== 401
               ? Effect.succeed(response)
-              : Effect.zipRight(tokens.invalidate(token), onRejected(response)))
+              : Effect.flatMap(tokens.invalidate(token), () =>
+                onRejected(response)))
       )
 
     const execute = (request: HttpClientRequest.HttpClientRequest) =>
