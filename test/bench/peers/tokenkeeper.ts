@@ -40,7 +40,9 @@ export const load = (workload: Workload) =>
     const failureReasons: Record<string, number> = {}
     let failures = 0
     let next = 0
+    // Checked again where the index is claimed: a fiber may yield between the loop's test and here.
     const timedRequest = Effect.suspend(() => {
+      if (next >= workload.count) return Effect.void
       const index = next++
       const begin = nowNs()
       return Effect.map(bookings, (failure) => {
