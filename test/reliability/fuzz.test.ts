@@ -285,28 +285,27 @@ const retryAfter = fc.option(
 
 // --- the properties --------------------------------------------------------------------------------------
 
+/** A 200 with `body`: the subject decodes a valid grant or fails `Invalid` (response). */
+const decodes200 = (subject: Subject, body: Answer["body"]) =>
+  Effect.map(
+    Effect.exit(getAgainst(subject, { status: 200, body })),
+    (exit) => assertDecoded(subject, { status: 200, body }, exit)
+  )
+
 describe("fuzz: token responses", () => {
   for (const subject of subjects) {
     describe(subject.name, () => {
       it.live.prop(
         "200 with arbitrary bytes: a valid grant or Invalid (response)",
         [bytes],
-        ([body]) =>
-          Effect.map(
-            Effect.exit(getAgainst(subject, { status: 200, body })),
-            (exit) => assertDecoded(subject, { status: 200, body }, exit)
-          ),
+        ([body]) => decodes200(subject, body),
         options
       )
 
       it.live.prop(
         "200 with arbitrary JSON, or a token response of arbitrary values: a valid grant or Invalid (response)",
         [fc.oneof(json, shaped(subject))],
-        ([body]) =>
-          Effect.map(
-            Effect.exit(getAgainst(subject, { status: 200, body })),
-            (exit) => assertDecoded(subject, { status: 200, body }, exit)
-          ),
+        ([body]) => decodes200(subject, body),
         options
       )
 

@@ -101,20 +101,16 @@ export class Localpayment extends Context.Tag("@tokenkeeper/sandbox/Localpayment
  * @category constructors
  */
 export const make = (options: Options = {}): Effect.Effect<Service, HttpServerError.ServeError, Scope.Scope> =>
-  Effect.gen(function*() {
-    const { port = 0, ...overrides } = options
-    const settings: Settings = { ...defaults, ...overrides }
-    const emulator = yield* Emulator.make(settings, internal.pages)
-    const baseUrl = yield* Emulator.serve({
-      port,
-      emulator,
-      settings: Settings,
-      routes: internal.routes(emulator),
+  Effect.map(
+    Emulator.start({
+      defaults,
+      schema: Settings,
       pages: internal.pages,
-      routerConfig: internal.routerConfig
-    })
-    return { baseUrl, username: settings.username, password: settings.password, control: emulator.control }
-  })
+      routerConfig: internal.routerConfig,
+      routes: (emulator) => Effect.succeed({ routes: internal.routes(emulator) })
+    }, options),
+    ({ baseUrl, control, settings }) => ({ baseUrl, username: settings.username, password: settings.password, control })
+  )
 
 /**
  * @since 0.1.0

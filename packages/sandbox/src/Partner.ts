@@ -111,27 +111,22 @@ export class Partner extends Context.Tag("@tokenkeeper/sandbox/Partner")<Partner
  * @category constructors
  */
 export const make = (options: Options = {}): Effect.Effect<Service, HttpServerError.ServeError, Scope.Scope> =>
-  Effect.gen(function*() {
-    const { port = 0, ...overrides } = options
-    const settings: Settings = { ...defaults, ...overrides }
-    const emulator = yield* Emulator.make(settings, internal.pages)
-    const { publicKey, routes } = yield* internal.routes(emulator)
-    const baseUrl = yield* Emulator.serve({
-      port,
-      emulator,
-      settings: Settings,
-      routes,
+  Effect.map(
+    Emulator.start({
+      defaults,
+      schema: Settings,
       pages: internal.pages,
-      routerConfig: internal.routerConfig
-    })
-    return {
+      routerConfig: internal.routerConfig,
+      routes: internal.routes
+    }, options),
+    ({ baseUrl, control, made, settings }) => ({
       baseUrl,
       clientId: settings.clientId,
       clientSecret: settings.clientSecret,
-      publicKey,
-      control: emulator.control
-    }
-  })
+      publicKey: made.publicKey,
+      control
+    })
+  )
 
 /**
  * @since 0.1.0

@@ -96,20 +96,21 @@ export class PaySecurez extends Context.Tag("@tokenkeeper/sandbox/PaySecurez")<P
  * @category constructors
  */
 export const make = (options: Options = {}): Effect.Effect<Service, HttpServerError.ServeError, Scope.Scope> =>
-  Effect.gen(function*() {
-    const { port = 0, ...overrides } = options
-    const settings: Settings = { ...defaults, ...overrides }
-    const emulator = yield* Emulator.make(settings, internal.pages)
-    const baseUrl = yield* Emulator.serve({
-      port,
-      emulator,
-      settings: Settings,
-      routes: yield* internal.routes(emulator),
+  Effect.map(
+    Emulator.start({
+      defaults,
+      schema: Settings,
       pages: internal.pages,
-      routerConfig: internal.routerConfig
+      routerConfig: internal.routerConfig,
+      routes: (emulator) => Effect.map(internal.routes(emulator), (routes) => ({ routes }))
+    }, options),
+    ({ baseUrl, control, settings }) => ({
+      baseUrl,
+      clientId: settings.clientId,
+      clientSecret: settings.clientSecret,
+      control
     })
-    return { baseUrl, clientId: settings.clientId, clientSecret: settings.clientSecret, control: emulator.control }
-  })
+  )
 
 /**
  * @since 0.1.0

@@ -157,10 +157,8 @@ export type RouterConfig = Parameters<typeof HttpRouter.setRouterConfig>[0]
 /**
  * Serves `routes` and the admin routes on 127.0.0.1:`port` (0 picks a free port) until the scope
  * closes, and returns the base URL.
- *
- * @internal
  */
-export const serve = <S, I>(options: {
+const serve = <S, I>(options: {
   readonly port: number
   readonly emulator: Emulator<S>
   readonly settings: Schema.Schema<S, I>
@@ -184,4 +182,49 @@ export const serve = <S, I>(options: {
     ))
     const address = server.address
     return `http://127.0.0.1:${address._tag === "TcpAddress" ? address.port : options.port}`
+  })
+
+/**
+ * One provider's emulator: its settings (defaults and schema), the pages and routing rules of the
+ * framework it imitates, and its routes, with whatever else making them yields (the partner's
+ * public key).
+ *
+ * @internal
+ */
+export interface Provider<S, I, R extends { readonly routes: HttpRouter.HttpRouter }> {
+  readonly defaults: S
+  readonly schema: Schema.Schema<S, I>
+  readonly pages: Faults.Pages
+  readonly routerConfig: RouterConfig
+  readonly routes: (emulator: Emulator<S>) => Effect.Effect<R>
+}
+
+/**
+ * Starts `provider`'s emulator with the settings in `options` that differ from its defaults, on
+ * 127.0.0.1:`port` (0, the default, picks a free one), until the scope closes.
+ *
+ * @internal
+ */
+export const start = <S extends Common, I, R extends { readonly routes: HttpRouter.HttpRouter }>(
+  provider: Provider<S, I, R>,
+  options: Partial<S> & { readonly port?: number | undefined }
+): Effect.Effect<
+  { readonly baseUrl: string; readonly settings: S; readonly control: Control.Control<S>; readonly made: R },
+  HttpServerError.ServeError,
+  Scope.Scope
+> =>
+  Effect.gen(function*() {
+    const { port = 0, ...overrides } = options
+    const settings: S = { ...provider.defaults, ...overrides }
+    const emulator = yield* make(settings, provider.pages)
+    const made = yield* provider.routes(emulator)
+    const baseUrl = yield* serve({
+      port,
+      emulator,
+      settings: provider.schema,
+      routes: made.routes,
+      pages: provider.pages,
+      routerConfig: provider.routerConfig
+    })
+    return { baseUrl, settings, control: emulator.control, made }
   })
