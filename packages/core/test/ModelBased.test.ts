@@ -204,10 +204,12 @@ class Invalidate implements Command {
   check = (m: Readonly<Model>) => this.which === "current" ? m.access !== undefined : this.which < m.seen.length
   run(m: Model, r: Real) {
     const value = this.which === "current" ? m.access!.value : m.seen[this.which]
-    if (m.access?.value === value) m.access = undefined
+    // Only a token some caller was given can be refused: one renewed in the background that no
+    // get has returned yet is invalidated on neither side.
+    const token = r.tokens.get(value)
+    if (token !== undefined && m.access?.value === value) m.access = undefined
     return Effect.gen(function*() {
-      const token = r.tokens.get(value)
-      if (token) yield* r.service.invalidate(token)
+      if (token !== undefined) yield* r.service.invalidate(token)
       yield* checkCalls(m, r)
     })
   }
