@@ -79,7 +79,7 @@ describe("examples", () => {
       assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 0 })
       assert.deepStrictEqual((yield* control.counters).resource, { ok: 2, rejected: 0, fault: 0 })
       printed(lines, "Document validated: HTTP 200")
-      printed(lines, "expires in about 300 s")
+      printed(lines, "expires in about 299 s")
     }))
 
   it.scopedLive("paysecurez-transaction: each transaction's create and status share one fresh token", () =>
@@ -174,7 +174,7 @@ describe("examples", () => {
       }
       const bearer = (path: string) => sent.find((s) => s.path === path)?.authorization
       assert.notStrictEqual(bearer("/api/validation/document"), bearer("/api/v1/transactions"))
-      printed(lines, "Localpayment token lives 5m, PaySecurez token 30m")
+      printed(lines, "Localpayment token lives 4m 59s, PaySecurez token 30m")
     }))
 })
 

@@ -16,7 +16,7 @@ import { expect, type Timeline } from "./Timeline.js"
 const name = "Localpayment"
 
 /** Short lifetimes so the whole cycle fits in seconds (simplejwt's are 5 minutes and 24 hours). */
-export const settings = { accessLifetime: 2, refreshLifetime: 6, latency: 100 } satisfies Emulator.Options
+export const settings = { accessLifetime: 3, refreshLifetime: 8, latency: 100 } satisfies Emulator.Options
 
 const sleepUntil = (at: number) =>
   Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sleep(Duration.millis(Math.max(0, at - now))))

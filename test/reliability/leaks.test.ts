@@ -103,6 +103,8 @@ const wrongSecret = "wr0ng-client-Secret-for-the-leak-scan"
 
 /** Sleeps past an access token lifetime of 0.4 s, so the next call renews. */
 const pastLifetime = Effect.sleep("450 millis")
+/** Localpayment's tokens carry whole seconds (as simplejwt's): 2 s is believed good for 1 s. */
+const pastLocalpaymentLifetime = Effect.sleep("1100 millis")
 
 const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
   Effect.gen(function*() {
@@ -119,7 +121,7 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
     // retries, a 401 from the resource, withFreshToken, single-use, forbidden, wrong password.
     {
       const lp = sandbox.localpayment
-      yield* lp.control.configure({ accessLifetime: 0.4, rotation: true, blacklist: true })
+      yield* lp.control.configure({ accessLifetime: 2, rotation: true, blacklist: true })
       const options = { baseUrl: lp.baseUrl, username: lp.username, password: lp.password, policy }
       const context = yield* Layer.build(Localpayment.layer(options))
       const tokens = Context.get(context, Localpayment.LocalpaymentTokens)
@@ -128,9 +130,9 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       const call = ok(200)(client.post("/api/validation/document", { body }))
 
       yield* call
-      yield* pastLifetime
+      yield* pastLocalpaymentLifetime
       yield* call // refresh, rotated
-      yield* pastLifetime
+      yield* pastLocalpaymentLifetime
       yield* call // refresh with the rotated token; the one before it is blacklisted
       // The server's clock jumps a day: the resource refuses the access token, the refresh is
       // refused (expired to the server), one login follows, and the call is retried.
@@ -202,7 +204,7 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       yield* call
       yield* ps.control.configure({ singleUse: false })
       // Tokens that the resource refuses at once: the retry meets a second 401.
-      yield* ps.control.configure({ accessLifetime: 0.001, expiresIn: 60 })
+      yield* ps.control.configure({ accessLifetime: 0.002, expiresIn: 60 })
       yield* renewNow(tokens)
       yield* fail(client.post("/api/v1/transactions", { body: HttpBody.unsafeJson({ amount: 5 }) }))
       yield* ps.control.reset
@@ -243,7 +245,7 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       yield* partner.control.revokeAccessTokens
       yield* call
       yield* tokens.withFreshToken(Effect.zipRight(call, call))
-      yield* partner.control.configure({ accessLifetime: 0.001, expiresIn: 60 })
+      yield* partner.control.configure({ accessLifetime: 0.002, expiresIn: 60 })
       yield* renewNow(tokens)
       yield* fail(client.get("/api/bookings"))
       yield* partner.control.reset

@@ -110,7 +110,13 @@ export const localpayment: ProviderCase = {
   name: "Localpayment",
   start: (policy, common = {}) =>
     Effect.gen(function*() {
-      const emulator = yield* acquire(LocalpaymentEmulator.make(), (e) => e.localpayment, common)
+      // simplejwt's whole seconds cost a second of believed life (exp against the response's Date,
+      // less the Date's second): stamped a second longer, the token is believed to live
+      // `accessLifetime`, as the other providers' tokens are.
+      const stamped = common.accessLifetime === undefined
+        ? common
+        : { ...common, accessLifetime: common.accessLifetime + 1 }
+      const emulator = yield* acquire(LocalpaymentEmulator.make(), (e) => e.localpayment, stamped)
       const context = yield* Layer.build(Localpayment.layer({
         baseUrl: emulator.baseUrl,
         username: emulator.username,

@@ -72,10 +72,15 @@ export const sameValue = (a: AccessToken | RefreshToken, b: AccessToken | Refres
 const maxLifetime = Duration.toMillis(Duration.days(366))
 /** Shorter than this is not a token either, and would round away when added to a real clock. */
 const minLifetime = 1
+/** An HTTP `Date` has whole seconds: the server's clock may be up to this much later than it says. */
+const dateResolution = 1000
+/** JWT claims are mostly whole seconds, truncated: a token may have been issued this much after its `iat`. */
+const claimResolution = 1000
 
 /**
  * A token response as a provider received it, before its expiry is resolved. `expiresIn` and
- * `refreshExpiresIn` are the response's own seconds; `sentAt` is when the request left (local clock).
+ * `refreshExpiresIn` are the response's own seconds; `sentAt` is when the request left (local clock);
+ * `serverDate` is the response's `Date` header, the server's clock (epoch milliseconds).
  *
  * @since 0.1.0
  * @category models
@@ -83,6 +88,7 @@ const minLifetime = 1
 export interface TokenResponse {
   readonly provider: string
   readonly sentAt: number
+  readonly serverDate?: number | undefined
   readonly accessToken: string
   readonly tokenType?: string | undefined
   readonly expiresIn?: number | undefined
@@ -98,30 +104,57 @@ type Lifetime = { readonly _tag: "Known"; readonly millis: number } | { readonly
   readonly _tag: "Absurd"
 }
 
-const known = (millis: number): Lifetime =>
-  Number.isFinite(millis) && millis >= minLifetime && millis <= maxLifetime
-    ? { _tag: "Known", millis }
-    : { _tag: "Absurd" }
+const plausible = (millis: number) => Number.isFinite(millis) && millis >= minLifetime && millis <= maxLifetime
+
+const known = (millis: number): Lifetime => plausible(millis) ? { _tag: "Known", millis } : { _tag: "Absurd" }
+
+/** What a response tells about one token's end: every clue is optional. */
+interface Clues {
+  readonly sentAt: number
+  readonly serverDate: number | undefined
+  readonly expiresIn: number | undefined
+  readonly claims: Option.Option<Jwt.Claims>
+  readonly fallback: Duration.DurationInput | undefined
+}
 
 /**
- * Expiry, most trusted first: the response's `expires_in`; the JWT's lifetime (`exp - iat`); the
- * JWT's `exp` against our clock; the provider's default. The first source present decides: a
- * present but absurd value is an error, not a reason to look further.
+ * How long a token lives from `sentAt` (local clock), in milliseconds. The rule:
+ *
+ * 1. `expires_in` decides when present: it is relative, so no clock can fool it.
+ * 2. Else the JWT's `exp`, an absolute time on the server's clock, read against the response's
+ *    `Date` (the same clock): `exp - Date - 1 s`, the second for the `Date`'s resolution. Anchored
+ *    at `sentAt`, which is no later than the moment the server stamped `Date`, so a server whose
+ *    clock differs from ours cannot make the token look longer-lived than it is.
+ * 3. Without a `Date`, or with one that cannot be the issuer's clock (more than its resolution
+ *    before the token's `iat`): the shortest plausible of `exp - iat - 1 s` (claims in whole
+ *    seconds may be a second early), `exp` on our own clock and the provider's default. A reading
+ *    under 1 ms is not plausible: our clock may be the wrong one. With a fresh `iat` this is never
+ *    after the true expiry; with a copied `iat`, only our clock (when it agrees with the issuer's)
+ *    and the provider's default bound it. Servers send `Date` (RFC 9110 requires it of any server
+ *    with a clock), so this is the exception.
+ * 4. Neither `expires_in` nor `exp`: the provider's default, else unknown.
+ *
+ * `exp - iat` only ever shortens: servers that copy `iat` from the refresh token into a refreshed
+ * access token (djangorestframework-simplejwt before 5.5, ory/fosite, tymondesigns/jwt-auth) make
+ * it (time since login) + lifetime. The first source present decides: a present but absurd value
+ * (under 1 ms, over a year) is an error, not a reason to look further.
  */
-const resolveLifetime = (
-  sentAt: number,
-  expiresIn: number | undefined,
-  claims: Option.Option<Jwt.Claims>,
-  fallback: Duration.DurationInput | undefined
-): Lifetime => {
-  if (expiresIn !== undefined) return known(expiresIn * 1000)
-  if (Option.isSome(claims)) {
-    const { exp, iat } = claims.value
-    if (exp !== undefined && iat !== undefined) return known((exp - iat) * 1000)
-    if (exp !== undefined) return known(exp * 1000 - sentAt)
+const resolveLifetime = (clues: Clues): Lifetime => {
+  const { exp, iat } = Option.getOrElse(clues.claims, (): Partial<Jwt.Claims> => ({}))
+  // exp - iat is no clue when not plausible: a copied iat from a server clock that has since
+  // been set back can be later than exp.
+  const stamped = exp !== undefined && iat !== undefined ? (exp - iat) * 1000 : Infinity
+  const shortened = (millis: number) => known(plausible(stamped) ? Math.min(millis, stamped) : millis)
+  if (clues.expiresIn !== undefined) return shortened(clues.expiresIn * 1000)
+  const fallback = clues.fallback === undefined ? undefined : Duration.toMillis(clues.fallback)
+  if (exp !== undefined) {
+    const date = clues.serverDate
+    const datesIssuer = date !== undefined && (iat === undefined || date > iat * 1000 - dateResolution)
+    if (datesIssuer) return shortened(exp * 1000 - date - dateResolution)
+    const readings = [stamped - claimResolution, exp * 1000 - clues.sentAt, fallback ?? Infinity].filter(plausible)
+    return readings.length > 0 ? known(Math.min(...readings)) : { _tag: "Absurd" }
   }
-  if (fallback !== undefined) return known(Duration.toMillis(fallback))
-  return { _tag: "Unknown" }
+  return fallback === undefined ? { _tag: "Unknown" } : known(fallback)
 }
 
 const scopesOf = (scope: string | undefined, claims: Option.Option<Jwt.Claims>): ReadonlyArray<string> => {
@@ -146,17 +179,24 @@ export const fromResponse = (response: TokenResponse): Effect.Effect<Grant, Inva
     if (response.accessToken.length === 0) return Effect.fail(invalid)
     if (response.tokenType !== undefined && response.tokenType.toLowerCase() !== "bearer") return Effect.fail(invalid)
     const claims = Jwt.claims(response.accessToken)
-    const access = resolveLifetime(response.sentAt, response.expiresIn, claims, response.defaultLifetime)
+    const access = resolveLifetime({
+      sentAt: response.sentAt,
+      serverDate: response.serverDate,
+      expiresIn: response.expiresIn,
+      claims,
+      fallback: response.defaultLifetime
+    })
     if (access._tag !== "Known") return Effect.fail(invalid)
     let refresh = Option.none<RefreshToken>()
     if (Predicate.isString(response.refreshToken) && response.refreshToken.length > 0) {
-      const refreshLifetime = resolveLifetime(
-        response.sentAt,
+      const refreshLifetime = resolveLifetime({
+        sentAt: response.sentAt,
+        serverDate: response.serverDate,
         // Keycloak says `refresh_expires_in: 0` for a refresh token with no stated end.
-        response.refreshExpiresIn === 0 ? undefined : response.refreshExpiresIn,
-        Jwt.claims(response.refreshToken),
-        response.defaultRefreshLifetime
-      )
+        expiresIn: response.refreshExpiresIn === 0 ? undefined : response.refreshExpiresIn,
+        claims: Jwt.claims(response.refreshToken),
+        fallback: response.defaultRefreshLifetime
+      })
       if (refreshLifetime._tag === "Absurd") return Effect.fail(invalid)
       refresh = Option.some({
         value: Redacted.make(response.refreshToken),

@@ -58,10 +58,15 @@ export const retryAfter = (headers: Headers.Headers, now: number): Duration.Dura
   const value = headers["retry-after"]?.trim()
   if (value === undefined || value === "") return undefined
   if (/^\d+$/.test(value)) return Duration.seconds(Number(value))
-  // Every HTTP-date form starts with a day name; Date.parse alone would take "-3" for a year.
-  if (!/^[A-Za-z]/.test(value)) return undefined
+  const at = httpDate(value)
+  return at === undefined ? undefined : Duration.millis(Math.max(0, at - now))
+}
+
+/** An HTTP-date as epoch milliseconds. Every form starts with a day name; `Date.parse` alone would take "-3" for a year. */
+const httpDate = (value: string | undefined): number | undefined => {
+  if (value === undefined || !/^[A-Za-z]/.test(value.trim())) return undefined
   const at = Date.parse(value)
-  return Number.isNaN(at) ? undefined : Duration.millis(Math.max(0, at - now))
+  return Number.isNaN(at) ? undefined : at
 }
 
 /**
@@ -164,8 +169,20 @@ const parseJson = (text: string): Option.Option<unknown> => {
 }
 
 /**
- * Sends a token request and decodes the answer: `sentAt` is when the request left, on the local
- * clock, the anchor of the token's lifetime. Every failure is a `TokenError` naming the provider.
+ * A decoded token response: `sentAt` is when the request left, on the local clock, the anchor of
+ * the token's lifetime; `serverDate` is the response's `Date` header, the server's clock.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Exchanged<A> {
+  readonly body: A
+  readonly sentAt: number
+  readonly serverDate: number | undefined
+}
+
+/**
+ * Sends a token request and decodes the answer. Every failure is a `TokenError` naming the provider.
  *
  * @since 0.1.0
  * @category constructors
@@ -173,7 +190,7 @@ const parseJson = (text: string): Option.Option<unknown> => {
 export const exchange = <A, I>(
   client: HttpClient.HttpClient,
   options: Exchange<A, I>
-): Effect.Effect<{ readonly body: A; readonly sentAt: number }, TokenError> =>
+): Effect.Effect<Exchanged<A>, TokenError> =>
   Effect.gen(function*() {
     const { provider } = options
     const invalidResponse = (status: number) => new Invalid({ provider, reason: "response", status })
@@ -211,5 +228,5 @@ export const exchange = <A, I>(
     const body = yield* Schema.decodeUnknown(options.success)(json.value).pipe(
       Effect.mapError(() => invalidResponse(response.status))
     )
-    return { body, sentAt }
+    return { body, sentAt, serverDate: httpDate(response.headers["date"]) }
   })

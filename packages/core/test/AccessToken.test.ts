@@ -44,10 +44,18 @@ const assertResponseInvalid = (fields: Partial<AccessToken.TokenResponse>) =>
 
 describe("AccessToken.fromResponse", () => {
   describe("expiry, most trusted first", () => {
-    it.effect("expires_in beats the JWT's exp - iat, its exp and the provider default", () =>
+    it.effect("exp - iat shortens expires_in, never lengthens it", () =>
+      Effect.gen(function*() {
+        const jwt300 = jwt({ iat: sentAtSeconds, exp: sentAtSeconds + 300 })
+        assert.strictEqual(yield* lifetimeOf({ accessToken: jwt300, expiresIn: 1800 }), 300_000)
+        assert.strictEqual(yield* lifetimeOf({ accessToken: jwt300, expiresIn: 60 }), 60_000)
+      }))
+
+    it.effect("expires_in beats the JWT's exp on the server's clock and the provider default", () =>
       Effect.gen(function*() {
         const { access } = yield* AccessToken.fromResponse(response({
-          accessToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds + 300 }),
+          accessToken: jwt({ iat: sentAtSeconds - 3600, exp: sentAtSeconds + 300 }),
+          serverDate: sentAt,
           expiresIn: 1800,
           defaultLifetime: "1 hour"
         }))
@@ -56,14 +64,14 @@ describe("AccessToken.fromResponse", () => {
         assert.strictEqual(access.type, "Bearer")
       }))
 
-    it.effect("without expires_in, the JWT's exp - iat beats its exp alone and the default", () =>
+    it.effect("without expires_in or Date: the shortest of exp - iat less a second, exp on our clock, default", () =>
       Effect.gen(function*() {
-        // exp alone would say 900 s from our clock; exp - iat says 300 s.
+        // exp alone would say 900 s from our clock; exp - iat says 300 s, which may be a second early.
         const lifetime = yield* lifetimeOf({
           accessToken: jwt({ iat: sentAtSeconds + 600, exp: sentAtSeconds + 900 }),
           defaultLifetime: "1 hour"
         })
-        assert.strictEqual(lifetime, 300_000)
+        assert.strictEqual(lifetime, 299_000)
       }))
 
     it.effect("without iat, the JWT's exp against our clock beats the default", () =>
@@ -100,29 +108,213 @@ describe("AccessToken.fromResponse", () => {
         yield* assertResponseInvalid({ ...fine, expiresIn: 0 })
         yield* assertResponseInvalid({
           accessToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds - 300 }),
+          serverDate: sentAt,
           defaultLifetime: "1 hour"
         })
-        yield* assertResponseInvalid({ accessToken: jwt({ exp: sentAtSeconds - 1 }), defaultLifetime: "1 hour" })
+        // a server whose own Date says the token has already ended
+        yield* assertResponseInvalid({
+          accessToken: jwt({ exp: sentAtSeconds - 1 }),
+          serverDate: sentAt,
+          defaultLifetime: "1 hour"
+        })
       }))
   })
 
+  describe("expiry on the server's clock: exp against the response's Date", () => {
+    const h = sentAtSeconds
+    const ahead = 600
+    const cases: ReadonlyArray<{
+      readonly label: string
+      readonly fields: Partial<AccessToken.TokenResponse>
+      readonly lifetime: number | "Invalid"
+    }> = [
+      {
+        label: "iat copied from 3 hours ago (simplejwt < 5.5 after a refresh): exp - Date, less a second",
+        fields: { accessToken: jwt({ iat: h - 10_800, exp: h + 300 }), serverDate: sentAt },
+        lifetime: 299_000
+      },
+      {
+        label: "the same from a server clock 10 minutes ahead of ours",
+        fields: {
+          accessToken: jwt({ iat: h + ahead - 10_800, exp: h + ahead + 300 }),
+          serverDate: sentAt + ahead * 1000
+        },
+        lifetime: 299_000
+      },
+      {
+        label: "the same from a server clock 10 minutes behind ours",
+        fields: {
+          accessToken: jwt({ iat: h - ahead - 10_800, exp: h - ahead + 300 }),
+          serverDate: sentAt - ahead * 1000
+        },
+        lifetime: 299_000
+      },
+      {
+        label: "a fresh iat from a server clock 10 minutes ahead",
+        fields: { accessToken: jwt({ iat: h + ahead, exp: h + ahead + 300 }), serverDate: sentAt + ahead * 1000 },
+        lifetime: 299_000
+      },
+      {
+        label: "a copied iat later than exp (the server's clock was set back since): exp on our clock",
+        fields: { accessToken: jwt({ iat: h + 86_400, exp: h + 300 }), serverDate: sentAt },
+        lifetime: 300_000
+      },
+      {
+        label: "a 2 s token stamped in whole seconds: 1 s, since the server may be a second past its Date",
+        fields: { accessToken: jwt({ iat: h, exp: h + 2 }), serverDate: sentAt },
+        lifetime: 1_000
+      },
+      {
+        label: "a 1 s token stamped in whole seconds may have no time left: Invalid",
+        fields: { accessToken: jwt({ iat: h, exp: h + 1 }), serverDate: sentAt },
+        lifetime: "Invalid"
+      },
+      {
+        label: "Date missing, fresh iat: exp - iat, less a second",
+        fields: { accessToken: jwt({ iat: h, exp: h + 300 }) },
+        lifetime: 299_000
+      },
+      {
+        label: "Date missing, iat copied: exp on our clock when it is the shortest",
+        fields: { accessToken: jwt({ iat: h - 10_800, exp: h + 300 }), defaultLifetime: "1 hour" },
+        lifetime: 300_000
+      },
+      {
+        label: "Date missing, iat copied, server clock behind ours: only the provider's default bounds it",
+        fields: { accessToken: jwt({ iat: h - ahead - 10_800, exp: h - ahead + 300 }), defaultLifetime: "5 minutes" },
+        lifetime: 300_000
+      },
+      {
+        label: "Date in the future, before exp: the shorter life it implies",
+        fields: { accessToken: jwt({ iat: h, exp: h + 300 }), serverDate: sentAt + 100_000 },
+        lifetime: 199_000
+      },
+      {
+        label: "Date in the future, past exp: the server says the token has ended, Invalid",
+        fields: { accessToken: jwt({ iat: h, exp: h + 300 }), serverDate: sentAt + ahead * 1000 },
+        lifetime: "Invalid"
+      },
+      {
+        label: "Date in the past, before iat: not the issuer's clock, read as if missing",
+        fields: { accessToken: jwt({ iat: h, exp: h + 300 }), serverDate: sentAt - 3_600_000 },
+        lifetime: 299_000
+      },
+      {
+        label: "exp absent: the provider's default, whatever the Date",
+        fields: { accessToken: jwt({ iat: h }), serverDate: sentAt - 3_600_000, defaultLifetime: "5 minutes" },
+        lifetime: 300_000
+      },
+      {
+        label: "exp absent and no default: Invalid",
+        fields: { accessToken: jwt({ iat: h }), serverDate: sentAt },
+        lifetime: "Invalid"
+      },
+      {
+        label: "an opaque token: expires_in, whatever the Date",
+        fields: { accessToken: "opaque-access", serverDate: sentAt + 999_999_000, expiresIn: 60 },
+        lifetime: 60_000
+      },
+      {
+        label: "an opaque token without expires_in: the provider's default",
+        fields: { accessToken: "opaque-access", serverDate: sentAt, defaultLifetime: "5 minutes" },
+        lifetime: 300_000
+      }
+    ]
+    it.effect.each(cases)(
+      "$label",
+      ({ fields, lifetime }) =>
+        lifetime === "Invalid" ? assertResponseInvalid(fields) : Effect.map(lifetimeOf(fields), (millis) => {
+          assert.strictEqual(millis, lifetime)
+        })
+    )
+
+    /**
+     * A server whose clock is `skew` ms off ours stamps the response `delay` ms after we sent it,
+     * in whole seconds as simplejwt does, with an `iat` that is fresh or copied from `age` seconds
+     * before. It accepts the token while its clock is before `exp`.
+     */
+    const issued = (at: number, skew: number, delay: number, seconds: number, age: number) => {
+      const serverNow = at + delay + skew
+      const exp = Math.floor((serverNow + seconds * 1000) / 1000)
+      return {
+        serverDate: Math.floor(serverNow / 1000) * 1000,
+        accessToken: jwt({ iat: Math.floor(serverNow / 1000) - age, exp }),
+        trueExpiry: exp * 1000 - skew
+      }
+    }
+    const scenario: [
+      FastCheck.Arbitrary<number>,
+      FastCheck.Arbitrary<number>,
+      FastCheck.Arbitrary<number>,
+      FastCheck.Arbitrary<number>,
+      FastCheck.Arbitrary<number>,
+      FastCheck.Arbitrary<number | undefined>
+    ] = [
+      FastCheck.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
+      FastCheck.integer({ min: -86_400_000, max: 86_400_000 }),
+      FastCheck.integer({ min: 0, max: 5_000 }),
+      FastCheck.integer({ min: 1, max: 86_400 }),
+      FastCheck.oneof(FastCheck.constant(0), FastCheck.integer({ min: 1, max: 30 * 86_400 })),
+      FastCheck.option(FastCheck.integer({ min: 1, max: 86_400 }), { nil: undefined })
+    ]
+
+    it.prop(
+      "with the server's Date, for any skew and any iat, the expiry is never after the true one, nor over 1 s + the delay before",
+      scenario,
+      ([at, skew, delay, seconds, age, fallback]) => {
+        const { accessToken, serverDate, trueExpiry } = issued(at, skew, delay, seconds, age)
+        const exit = Effect.runSyncExit(AccessToken.fromResponse(response({
+          sentAt: at,
+          serverDate,
+          accessToken,
+          defaultLifetime: fallback === undefined ? undefined : Duration.seconds(fallback)
+        })))
+        if (Exit.isFailure(exit)) {
+          // only a token with less than the Date's second left is refused
+          assert.isTrue(trueExpiry - at <= 1000 + delay, `refused a token with ${trueExpiry - at} ms left`)
+          return
+        }
+        const { expiresAt } = exit.value.access
+        assert.isAtMost(expiresAt, trueExpiry)
+        assert.isAtMost(trueExpiry - expiresAt, 1000 + delay)
+      },
+      { fastCheck: { numRuns: 2000 } }
+    )
+
+    it.prop(
+      "without a Date, for any skew, a token with a fresh iat is never believed past its true expiry",
+      scenario,
+      ([at, skew, delay, seconds, , fallback]) => {
+        const { accessToken, trueExpiry } = issued(at, skew, delay, Math.max(2, seconds), 0)
+        const { access } = Effect.runSync(AccessToken.fromResponse(response({
+          sentAt: at,
+          accessToken,
+          defaultLifetime: fallback === undefined ? undefined : Duration.seconds(fallback)
+        })))
+        const expiresAt = access.expiresAt
+        assert.isAtMost(expiresAt, trueExpiry)
+      },
+      { fastCheck: { numRuns: 2000 } }
+    )
+  })
+
   describe("anchoring at sentAt", () => {
-    it.effect("a JWT issued by a clock 10 minutes ahead of ours still lives exp - iat from sentAt", () =>
+    it.effect("a JWT issued by a clock 10 minutes ahead of ours, with no Date, lives exp - iat less a second", () =>
       Effect.gen(function*() {
         const { access } = yield* AccessToken.fromResponse(response({
           accessToken: jwt({ iat: sentAtSeconds + 600, exp: sentAtSeconds + 600 + 300 })
         }))
         assert.strictEqual(access.issuedAt, sentAt)
-        assert.strictEqual(access.expiresAt, sentAt + 300_000)
+        assert.strictEqual(access.expiresAt, sentAt + 299_000)
       }))
 
-    it.effect("a JWT issued by a clock 10 minutes behind ours is not already expired", () =>
+    it.effect("a JWT issued by a clock 10 minutes behind ours, with no Date, is not already expired", () =>
       Effect.gen(function*() {
         // By our clock its exp passed 5 minutes ago; its lifetime is still 300 s from sentAt.
         const { access } = yield* AccessToken.fromResponse(response({
           accessToken: jwt({ iat: sentAtSeconds - 600, exp: sentAtSeconds - 600 + 300 })
         }))
-        assert.strictEqual(access.expiresAt, sentAt + 300_000)
+        assert.strictEqual(access.expiresAt, sentAt + 299_000)
       }))
 
     it.effect("expires_in counts from when the request was sent, whatever sentAt is", () =>
@@ -141,8 +333,8 @@ describe("AccessToken.fromResponse", () => {
       assert.strictEqual(yield* lifetimeOf({ sentAt: 0, expiresIn: 299.999 }), 299_999)
       assert.strictEqual(yield* lifetimeOf({ sentAt: 0, expiresIn: 0.0015 }), 1.5)
       assert.strictEqual(
-        yield* lifetimeOf({ accessToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds + 1.5 }) }),
-        1_500
+        yield* lifetimeOf({ accessToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds + 1.5 }), serverDate: sentAt }),
+        500
       )
     }))
 
@@ -224,14 +416,16 @@ describe("AccessToken.fromResponse", () => {
         assert.strictEqual(token.expiresAt, sentAt + 86_400_000)
       }))
 
-    it.effect("a JWT refresh token lives exp - iat from sentAt (simplejwt: 24 hours)", () =>
+    it.effect("a JWT refresh token's expiry follows the same rule as the access token's (simplejwt: 24 hours)", () =>
       Effect.gen(function*() {
+        // the server's clock is 42 s ahead of ours, and its Date says so
         const { access, refresh } = yield* AccessToken.fromResponse(response({
+          serverDate: sentAt + 42_000,
           accessToken: jwt({ token_type: "access", iat: sentAtSeconds + 42, exp: sentAtSeconds + 42 + 300 }),
           refreshToken: jwt({ token_type: "refresh", iat: sentAtSeconds + 42, exp: sentAtSeconds + 42 + 86_400 })
         }))
-        assert.strictEqual(access.expiresAt, sentAt + 300_000)
-        assert.strictEqual(Option.getOrThrow(refresh).expiresAt, sentAt + 86_400_000)
+        assert.strictEqual(access.expiresAt, sentAt + 299_000)
+        assert.strictEqual(Option.getOrThrow(refresh).expiresAt, sentAt + 86_399_000)
       }))
 
     it.effect("an opaque refresh token with no stated expiry has none; the default applies when given", () =>
@@ -399,25 +593,6 @@ describe("AccessToken.fromResponse", () => {
       }
     },
     { fastCheck: { numRuns: 500 } }
-  )
-
-  it.prop(
-    "whatever the skew between the provider's clock and ours, a JWT lives exp - iat from sentAt",
-    [
-      FastCheck.integer({ min: -7 * 86_400, max: 7 * 86_400 }),
-      FastCheck.integer({ min: 1, max: 86_400 }),
-      FastCheck.integer({ min: 0, max: 4_000_000_000_000 })
-    ],
-    ([skew, seconds, at]) => {
-      const iat = Math.floor(at / 1000) + skew
-      const { access } = Effect.runSync(AccessToken.fromResponse(response({
-        sentAt: at,
-        accessToken: jwt({ iat, exp: iat + seconds })
-      })))
-      assert.strictEqual(access.issuedAt, at)
-      assert.strictEqual(access.expiresAt, at + seconds * 1000)
-    },
-    { fastCheck: { numRuns: 300 } }
   )
 
   // A lifetime under a millisecond would round away against a real clock: the token would be

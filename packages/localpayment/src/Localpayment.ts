@@ -102,12 +102,17 @@ const refreshLifetime = Duration.hours(24)
 
 const baseUrlOf = (location: Location) => location.baseUrl ?? environments[location.environment ?? "stage"]
 
-const grant = (sentAt: number, access: string, refresh: string | undefined) =>
+const grant = (
+  { body, sentAt, serverDate }: HttpEndpoint.Exchanged<
+    { readonly access: string; readonly refresh?: string | undefined }
+  >
+) =>
   AccessToken.fromResponse({
     provider: Wire.provider,
     sentAt,
-    accessToken: access,
-    refreshToken: refresh,
+    serverDate,
+    accessToken: body.access,
+    refreshToken: body.refresh,
     defaultLifetime: accessLifetime,
     defaultRefreshLifetime: refreshLifetime
   })
@@ -135,7 +140,7 @@ const endpoint = (
           password: credentials.password
         }),
         success: Wire.LoginResponse
-      }).pipe(Effect.flatMap(({ body, sentAt }) => grant(sentAt, body.access, body.refresh)))
+      }).pipe(Effect.flatMap(grant))
 
     const refresh = (token: AccessToken.RefreshToken) =>
       HttpEndpoint.exchange(client, {
@@ -143,7 +148,7 @@ const endpoint = (
         request: post("/api/token/refresh/", Wire.RefreshRequest, { refresh: token.value }),
         success: Wire.RefreshResponse,
         failure: Wire.refreshFailure
-      }).pipe(Effect.flatMap(({ body, sentAt }) => grant(sentAt, body.access, body.refresh)))
+      }).pipe(Effect.flatMap(grant))
 
     const tokenEndpoint: TokenEndpoint = {
       provider: Wire.provider,

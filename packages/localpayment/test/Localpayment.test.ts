@@ -4,14 +4,17 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, layer } from "@effect/vitest"
+import * as Jwt from "@tokenkeeper/core/Jwt"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
 import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
 import * as Control from "@tokenkeeper/sandbox/Control"
 import * as Emulator from "@tokenkeeper/sandbox/Localpayment"
-import { ConfigProvider, Effect, Exit, Layer, Redacted, Schedule } from "effect"
+import { ConfigProvider, Effect, Exit, Layer, Option, Redacted, Schedule } from "effect"
 
 /** Fast retries and a short timeout, so faults resolve in milliseconds. */
 const testPolicy: TokenPolicy.Options = {
@@ -51,10 +54,12 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
 
     it.scoped("an expired access token is refreshed, and the refresh token kept when none comes back", () =>
       Effect.gen(function*() {
-        const { control, run } = yield* start({ accessLifetime: 0.4, rotation: false })
+        // simplejwt's whole seconds: a 2 s token is believed good for 1 s (exp - Date, less the
+        // Date's resolution), and renewed past 950 ms.
+        const { control, run } = yield* start({ accessLifetime: 2, rotation: false })
         yield* run(validate)
         for (let i = 0; i < 3; i++) {
-          yield* Effect.sleep("450 millis")
+          yield* Effect.sleep("1100 millis")
           assert.strictEqual(yield* run(validate), 200)
         }
         assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 3 })
@@ -63,13 +68,13 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
 
     it.scoped("rotation with blacklisting over many cycles: every new refresh token replaces the old one", () =>
       Effect.gen(function*() {
-        const { control, run } = yield* start({ accessLifetime: 0.3, rotation: true, blacklist: true })
+        const { control, run } = yield* start({ accessLifetime: 2, rotation: true, blacklist: true })
         yield* run(validate)
-        for (let i = 0; i < 6; i++) {
-          yield* Effect.sleep("330 millis")
+        for (let i = 0; i < 4; i++) {
+          yield* Effect.sleep("1100 millis")
           assert.strictEqual(yield* run(validate), 200)
         }
-        assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 6 })
+        assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 4 })
         assert.strictEqual((yield* control.counters).refresh.rejected, 0)
       }))
 
@@ -90,13 +95,49 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
     it.scoped("a server clock 10 minutes off in either direction does not break expiry", () =>
       Effect.gen(function*() {
         for (const clockOffset of [600, -600]) {
-          const { control, run } = yield* start({ clockOffset, accessLifetime: 0.4 })
+          const { control, run } = yield* start({ clockOffset, accessLifetime: 2 })
           for (let i = 0; i < 5; i++) yield* run(validate)
           assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 0 })
-          yield* Effect.sleep("450 millis")
+          yield* Effect.sleep("1100 millis")
           assert.strictEqual(yield* run(validate), 200)
           assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 1 })
         }
+      }))
+
+    it.scoped("a refreshed token that carries the login's iat is not served past its real exp", () =>
+      Effect.gen(function*() {
+        // simplejwt before 5.5: a refreshed access token copies `iat` from the refresh token, so
+        // its `exp - iat` grows with the time since login. The rule that trusted `exp - iat`
+        // believed such a token good for longer than it is.
+        const { control, emulator, run } = yield* start({ accessLifetime: 2, rotation: false })
+        const login = yield* run(TokenService.get)
+        yield* Effect.sleep(Math.max(0, login.expiresAt + 50 - Date.now()))
+        const refreshed = yield* run(TokenService.get)
+        assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 1 })
+        const claims = Option.getOrThrow(Jwt.claims(Redacted.value(refreshed.value)))
+        const loginClaims = Option.getOrThrow(Jwt.claims(Redacted.value(login.value)))
+        assert.strictEqual(claims.iat, loginClaims.iat, "the emulator copies the login's iat, as simplejwt 5.2 does")
+        const exp = claims.exp! * 1000
+        const oldRuleExpiry = refreshed.issuedAt + (claims.exp! - claims.iat!) * 1000
+        assert.isAbove(oldRuleExpiry, exp + 1000, "the old rule's expiry lies a second or more past the real one")
+        assert.isAtMost(refreshed.expiresAt, exp, "the new rule's expiry is not after the real one")
+
+        // Past the real exp and before the old rule's: the server refuses the token, `get` does not hand it out.
+        yield* Effect.sleep(Math.max(0, exp + 100 - Date.now()))
+        const http = yield* HttpClient.HttpClient
+        const direct = yield* http.execute(
+          HttpClientRequest.post(`${emulator.baseUrl}/api/validation/document`).pipe(
+            HttpClientRequest.bearerToken(Redacted.value(refreshed.value)),
+            HttpClientRequest.bodyUnsafeJson({ country: "ARG", document: { id: "1791234561009", type: "RUC" } })
+          )
+        )
+        assert.strictEqual(direct.status, 401, "the refreshed token is expired for the server")
+        assert.isBelow(Date.now(), oldRuleExpiry, "still inside the old rule's belief")
+        const next = yield* run(TokenService.get)
+        assert.isFalse(Redacted.value(next.value) === Redacted.value(refreshed.value), "get renewed instead")
+        const rejectedBefore = (yield* control.counters).resource.rejected
+        assert.strictEqual(yield* run(validate), 200)
+        assert.strictEqual((yield* control.counters).resource.rejected, rejectedBefore, "with no 401 and retry")
       }))
 
     it.scoped("200 concurrent calls on a cold service cause one login", () =>
@@ -206,7 +247,7 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
   describe("layers", () => {
     it.scoped("from a refresh token alone: renews with it, and its end is Expired", () =>
       Effect.gen(function*() {
-        const emulator = yield* Emulator.make({ accessLifetime: 0.3, refreshLifetime: 1 })
+        const emulator = yield* Emulator.make({ accessLifetime: 2, refreshLifetime: 3 })
         // A refresh token obtained the way an operator would: one login outside the service.
         const response = yield* Effect.tryPromise(() =>
           fetch(`${emulator.baseUrl}/api/token/`, {
@@ -223,7 +264,7 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
         const run = <A, E>(effect: Effect.Effect<A, E, Localpayment.Services>) => Effect.provide(effect, context)
         assert.strictEqual(yield* run(validate), 200)
         assert.deepStrictEqual(yield* emulator.control.tokenRequests, { login: 1, refresh: 1 })
-        yield* Effect.sleep("1100 millis")
+        yield* Effect.sleep("3100 millis")
         const error = yield* run(failure(validate))
         assert.isTrue(error._tag === "Expired" && error.reason === "refresh", error._tag)
       }))

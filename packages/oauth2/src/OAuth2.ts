@@ -166,10 +166,11 @@ const endpoint = (
         failure: refreshing ? Wire.refreshFailure : Wire.failure
       })
     ).pipe(
-      Effect.flatMap(({ body, sentAt }) =>
+      Effect.flatMap(({ body, sentAt, serverDate }) =>
         AccessToken.fromResponse({
           provider,
           sentAt,
+          serverDate,
           accessToken: body.access_token,
           tokenType: body.token_type,
           expiresIn: body.expires_in,

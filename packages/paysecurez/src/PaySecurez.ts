@@ -103,10 +103,11 @@ const endpoint = (baseUrl: URL, options: Options): Effect.Effect<TokenEndpoint, 
         failure: Wire.tokenFailure
       })
     ).pipe(
-      Effect.flatMap(({ body, sentAt }) =>
+      Effect.flatMap(({ body, sentAt, serverDate }) =>
         AccessToken.fromResponse({
           provider: Wire.provider,
           sentAt,
+          serverDate,
           accessToken: body.access_token,
           tokenType: body.token_type,
           expiresIn: body.expires_in,

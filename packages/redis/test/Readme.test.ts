@@ -62,7 +62,7 @@ describe("README", () => {
           })
         )
         const redis = yield* RedisServer.make
-        const sandbox = yield* SandboxLocalpayment.make({ accessLifetime: 0.3, rotation: true })
+        const sandbox = yield* SandboxLocalpayment.make({ accessLifetime: 2, rotation: true })
         const encryptionKey = "the replicas' encryption key"
         const environment = ConfigProvider.fromMap(
           new Map([
@@ -91,7 +91,7 @@ describe("README", () => {
             const response = yield* validate
             assert.strictEqual(response.status, 200)
             yield* remember
-            yield* Effect.sleep("100 millis")
+            yield* Effect.sleep("150 millis")
           }
         })
         yield* Effect.gen(function*() {

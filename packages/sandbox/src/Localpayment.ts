@@ -20,11 +20,14 @@ import * as Emulator from "./internal/emulator.js"
 import * as internal from "./internal/localpayment.js"
 
 /**
- * The emulator's settings. Lifetimes and the clock offset are in seconds (fractions allowed),
- * latency in milliseconds.
+ * The emulator's settings. Lifetimes and the clock offset are in seconds, latency in milliseconds.
+ * Tokens carry whole seconds, as simplejwt stamps them: `exp` is (now + lifetime) truncated, so a
+ * token of lifetime `n` lives between `n - 1` and `n` seconds; give lifetimes of 2 s or more.
  *
  * - `rotation`: a refresh also returns a new refresh token (`ROTATE_REFRESH_TOKENS`)
  * - `blacklist`: with rotation, the used refresh token is blacklisted (`BLACKLIST_AFTER_ROTATION`)
+ * - `refreshedIat`: `copied` (simplejwt before 5.5, the default), a refreshed access token carries
+ *   the refresh token's `iat`; `fresh` (5.5 and later), it carries its own
  * - `forbidden`: token requests answer 403, as for a server IP that is not whitelisted
  *
  * @since 0.1.0
@@ -37,6 +40,7 @@ export const Settings = Schema.Struct({
   refreshLifetime: Emulator.Seconds,
   rotation: Schema.Boolean,
   blacklist: Schema.Boolean,
+  refreshedIat: Schema.Literal("copied", "fresh"),
   forbidden: Schema.Boolean
 })
 
@@ -47,7 +51,8 @@ export const Settings = Schema.Struct({
 export type Settings = typeof Settings.Type
 
 /**
- * simplejwt's defaults: access 5 minutes, refresh 24 hours, no rotation.
+ * simplejwt 5.2's defaults: access 5 minutes, refresh 24 hours, no rotation, refreshed tokens
+ * carrying the refresh token's `iat`.
  *
  * @since 0.1.0
  * @category constructors
@@ -61,6 +66,7 @@ export const defaults: Settings = {
   latency: 0,
   rotation: false,
   blacklist: true,
+  refreshedIat: "copied",
   forbidden: false
 }
 

@@ -34,8 +34,10 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         assert.deepStrictEqual(Object.keys(access.claims), ["token_type", "exp", "iat", "jti", "user_id"])
         assert.strictEqual(access.claims.token_type, "access")
         assert.strictEqual(refresh.claims.token_type, "refresh")
-        assert.closeTo(access.claims.exp - access.claims.iat, 300, 0.001)
-        assert.closeTo(refresh.claims.exp - refresh.claims.iat, 86_400, 0.001)
+        // whole seconds, as simplejwt stamps them
+        assert.isTrue([access.claims.exp, access.claims.iat, refresh.claims.exp].every(Number.isInteger))
+        assert.strictEqual(access.claims.exp - access.claims.iat, 300)
+        assert.strictEqual(refresh.claims.exp - refresh.claims.iat, 86_400)
         assert.closeTo(access.claims.iat, nowSeconds(), 5)
       }))
 
@@ -112,11 +114,18 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
     it.scoped("stamps tokens with its own clock, offset included", () =>
       Effect.gen(function*() {
         const lp = yield* Localpayment.make({ clockOffset: -3600 })
-        const { access } = yield* login(lp)
+        const reply = yield* post(`${lp.baseUrl}/api/token/`, credentials(lp))
+        const { access } = json(reply) as { access: string }
         assert.closeTo(jwt(access).claims.iat, nowSeconds() - 3600, 5)
+        // and dates its answers by it, as a real server's Date header shows its clock
+        assert.closeTo(Date.parse(reply.headers["date"]!) / 1000, nowSeconds() - 3600, 5)
         // and checks them with the same clock: the token is valid for the server
-        const reply = yield* post(`${lp.baseUrl}/api/validation/document`, { json: document, headers: bearer(access) })
-        assert.strictEqual(reply.status, 200)
+        const checked = yield* post(`${lp.baseUrl}/api/validation/document`, {
+          json: document,
+          headers: bearer(access)
+        })
+        assert.strictEqual(checked.status, 200)
+        assert.closeTo(Date.parse(checked.headers["date"]!) / 1000, nowSeconds() - 3600, 5)
       }))
   })
 
@@ -157,9 +166,37 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         assert.strictEqual(again.status, 200)
       }))
 
+    it.scoped("a refreshed access token carries the refresh token's iat, as simplejwt before 5.5 does", () =>
+      Effect.gen(function*() {
+        const lp = yield* Localpayment.make({ rotation: true, blacklist: true })
+        const first = yield* login(lp)
+        yield* Effect.sleep(Math.max(0, (jwt(first.access).claims.iat + 1) * 1000 + 50 - Date.now()))
+        const refreshed = json(yield* post(`${lp.baseUrl}/api/token/refresh/`, { json: { refresh: first.refresh } }))
+        const access = jwt(refreshed.access).claims
+        // exp from the refresh time, iat from the login: exp - iat is the lifetime and more
+        assert.strictEqual(access.iat, jwt(first.refresh).claims.iat)
+        assert.isAbove(access.exp - access.iat, 300)
+        // the rotated refresh token is stamped anew, and the next refreshed token copies its iat
+        const rotated = jwt(refreshed.refresh).claims
+        assert.isAbove(rotated.iat, access.iat)
+        const again = json(yield* post(`${lp.baseUrl}/api/token/refresh/`, { json: { refresh: refreshed.refresh } }))
+        assert.strictEqual(jwt(again.access).claims.iat, rotated.iat)
+      }))
+
+    it.scoped("with refreshedIat fresh (simplejwt 5.5 and later), a refreshed access token has its own iat", () =>
+      Effect.gen(function*() {
+        const lp = yield* Localpayment.make({ refreshedIat: "fresh" })
+        const first = yield* login(lp)
+        yield* Effect.sleep(Math.max(0, (jwt(first.access).claims.iat + 1) * 1000 + 50 - Date.now()))
+        const refreshed = json(yield* post(`${lp.baseUrl}/api/token/refresh/`, { json: { refresh: first.refresh } }))
+        const access = jwt(refreshed.access).claims
+        assert.isAbove(access.iat, jwt(first.refresh).claims.iat)
+        assert.strictEqual(access.exp - access.iat, 300)
+      }))
+
     it.scoped("refuses a forged, foreign, access or expired token as invalid", () =>
       Effect.gen(function*() {
-        const lp = yield* Localpayment.make({ refreshLifetime: 0.3 })
+        const lp = yield* Localpayment.make({ refreshLifetime: 1 })
         const other = yield* Localpayment.make()
         const { access, refresh } = yield* login(lp)
         const foreign = (yield* login(other)).refresh
@@ -169,7 +206,7 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
           assert.strictEqual(reply.status, 401)
           assert.strictEqual(reply.body, refreshNotValid)
         }
-        yield* Effect.sleep("400 millis")
+        yield* Effect.sleep(Math.max(0, jwt(refresh).claims.exp * 1000 + 50 - Date.now()))
         const expired = yield* post(`${lp.baseUrl}/api/token/refresh/`, { json: { refresh } })
         assert.strictEqual(expired.body, refreshNotValid)
         const missing = yield* post(`${lp.baseUrl}/api/token/refresh/`, { json: {} })
@@ -228,12 +265,12 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         assert.deepStrictEqual((yield* lp.control.counters).resource, { ok: 2, rejected: 6, fault: 0 })
       }))
 
-    it.scoped("an access token with a 0.3 s lifetime expires in real time", () =>
+    it.scoped("an access token expires in real time at its whole-second exp", () =>
       Effect.gen(function*() {
-        const lp = yield* Localpayment.make({ accessLifetime: 0.3 })
+        const lp = yield* Localpayment.make({ accessLifetime: 1 })
         const { access } = yield* login(lp)
-        assert.closeTo(jwt(access).claims.exp - jwt(access).claims.iat, 0.3, 0.001)
-        yield* Effect.sleep("400 millis")
+        assert.strictEqual(jwt(access).claims.exp - jwt(access).claims.iat, 1)
+        yield* Effect.sleep(Math.max(0, jwt(access).claims.exp * 1000 + 50 - Date.now()))
         const expired = yield* post(`${lp.baseUrl}/api/validation/document`, {
           json: document,
           headers: bearer(access)

@@ -6,7 +6,7 @@ import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
@@ -178,6 +178,13 @@ const serve = <S, I>(options: {
       Effect.catchTag("RouteNotFound", (error) => Effect.succeed(options.pages.notFound(error.request))),
       Effect.catchAllDefect((defect) =>
         Effect.as(Effect.logError("sandbox: unexpected defect", defect), options.pages.status(500, undefined))
+      ),
+      // Every answer is dated by the emulated clock, skew included, as a real server dates it by its own.
+      Effect.flatMap((response) =>
+        Effect.map(
+          options.emulator.now,
+          (now) => HttpServerResponse.setHeader(response, "date", new Date(now).toUTCString())
+        )
       )
     ))
     const address = server.address

@@ -111,17 +111,24 @@ const validated = <A, I>(serializer: Schema.Schema<A, I>) =>
   )
 
 const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
-  // simplejwt stamps whole seconds; these are milliseconds, so a 0.3 s lifetime is exactly that.
+  // simplejwt stamps whole seconds, truncated (`timegm(dt.utctimetuple())`), and PyJWT accepts an
+  // access token while now < exp.
   const stamp = <T extends "access" | "refresh">(tokenType: T, now: number, lifetime: number) => ({
     token_type: tokenType,
-    exp: (now + lifetime * 1000) / 1000,
-    iat: now / 1000,
+    exp: Math.floor((now + lifetime * 1000) / 1000),
+    iat: Math.floor(now / 1000),
     jti: Crypto.randomUUID().replaceAll("-", ""),
     user_id: userId
   })
 
-  const issueAccess = (settings: Settings, now: number) => {
-    const access = stamp("access", now, settings.accessLifetime)
+  /**
+   * An access token stamped at `now`. One made from a refresh token copies that token's claims but
+   * `token_type`, `exp` and `jti` (`RefreshToken.access_token`): before simplejwt 5.5 that includes
+   * its `iat`, so a refreshed token claims to be as old as the login (or the last rotation).
+   */
+  const issueAccess = (settings: Settings, now: number, from?: typeof RefreshClaims.Type) => {
+    const fresh = stamp("access", now, settings.accessLifetime)
+    const access = from !== undefined && settings.refreshedIat === "copied" ? { ...fresh, iat: from.iat } : fresh
     return Effect.as(
       emulator.tokens.issueAccess(access.jti, { expiresAt: access.exp * 1000, scopes: [] }, now),
       Jwt.encode(AccessClaims, signer, access)
@@ -164,7 +171,7 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
         ? !(yield* emulator.tokens.blacklist(old.value.jti))
         : yield* emulator.tokens.isBlacklisted(old.value.jti)
       if (spent) return yield* Effect.fail(refreshNotValid)
-      const access = yield* issueAccess(settings, now)
+      const access = yield* issueAccess(settings, now, old.value)
       return settings.rotation
         ? Reply.json(Refreshed, { access, refresh: refreshToken(settings, now) })
         : Reply.json(Refreshed, { access })
