@@ -176,19 +176,19 @@ export const make = (
           )
       })
 
-    /** Runs a renewal in the service's scope: callers that stop waiting do not cancel it. */
+    /**
+     * Runs a renewal in the service's scope: callers that stop waiting do not cancel it. Forked on
+     * a scope that is closing or closed, the fiber is interrupted before its first step, and an
+     * `onInterrupt` inside it would never run, leaving a renewal that every caller joins and no one
+     * settles. So the fiber runs uninterruptible (its callers fork it from uninterruptible regions,
+     * whose flags it inherits) and settles the renewal however `obtain` ends, interruption
+     * included; only `obtain` is interruptible, so that closing the service stops a stalled request.
+     */
     const startRenewal = (renewal: Renewal) =>
-      obtain.pipe(
+      Effect.interruptible(obtain).pipe(
         Effect.exit,
         Effect.flatMap((exit) => settle(renewal, exit)),
-        Effect.onInterrupt(() =>
-          Ref.update(state, (s): State => ({ ...s, renewal: Option.none() })).pipe(
-            Effect.zipRight(Deferred.interrupt(renewal))
-          )
-        ),
-        // Forked from an uninterruptible region, it must stay interruptible itself so that
-        // closing the service can stop a stalled token request.
-        Effect.interruptible,
+        Effect.uninterruptible,
         Effect.forkIn(scope)
       )
 
