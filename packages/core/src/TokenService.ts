@@ -52,7 +52,9 @@ export interface Service {
   /**
    * `client` with `Authorization: Bearer` set from this service; on a 401 the token is dropped
    * and the request retried once with a renewed token. A second 401 fails with `rejection`'s
-   * error (by default `Invalid`, reason `token`).
+   * error (by default `Invalid`, reason `token`). A request whose body can be read only once (a
+   * stream, a Node Readable) is not sent again: its 401 drops the token and fails with `Invalid`
+   * (reason `token`).
    */
   readonly authorize: <E, R>(
     client: HttpClient.HttpClient.With<E, R>,
