@@ -166,6 +166,20 @@ const parseJson = (text: string): Option.Option<unknown> => {
   }
 }
 
+/**
+ * A response body as JSON, read under the same 1 MiB cap as token responses: none when it is
+ * larger, broken or not JSON. For error bodies a provider reads to tell failures apart, such as a
+ * resource's 401; a time limit is the caller's (`TokenService.authorize` applies the policy's).
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const readJson = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<Option.Option<unknown>> =>
+  readBody(response, undefined, undefined).pipe(
+    Effect.map(parseJson),
+    Effect.orElseSucceed(() => Option.none())
+  )
+
 /** Thrown by `sendOnce`'s guard when a client is about to send a token request a second time. */
 class Resent {}
 

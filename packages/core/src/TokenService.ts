@@ -123,13 +123,26 @@ export const make = (
     }
 
     const tokens = { provider: endpoint.provider, get, invalidate }
+    const fallback = Authorize.defaultRejection(endpoint.provider)
+    // A provider reads the second 401's body within the time a token response gets; a body that
+    // stalls is answered as one it cannot read.
+    const bounded = (rejection: Rejection | undefined): Rejection =>
+      rejection === undefined ? fallback : (response) =>
+        rejection(response).pipe(
+          Effect.timeoutTo({
+            duration: policy.requestTimeout,
+            onSuccess: Effect.succeed,
+            onTimeout: () =>
+              fallback(response)
+          }),
+          Effect.flatten
+        )
     return {
       provider: endpoint.provider,
       get,
       invalidate,
       withFreshToken,
-      authorize: (client, options) =>
-        Authorize.authorize(tokens, options?.rejection ?? Authorize.defaultRejection(endpoint.provider))(client)
+      authorize: (client, options) => Authorize.authorize(tokens, bounded(options?.rejection))(client)
     } satisfies Service
   })
 
