@@ -71,6 +71,9 @@ export class TokenService extends Context.Tag("@tokenkeeper/core/TokenService")<
 /** How long renew-ahead waits after a failed renewal before it tries again. */
 const renewAheadRetryDelay = Duration.seconds(1)
 
+/** Renew-ahead renews a token no sooner than this after it was issued, however short it lives. */
+const renewAheadFloor = Duration.seconds(1)
+
 /**
  * A token service over `endpoint`. Background renewals run in the scope, and end with it. With a
  * shared `store`, replicas renew one at a time and adopt each other's tokens.
@@ -119,7 +122,7 @@ export const make = (
           Effect.locally(effect, scoped, Option.some(slot))))
 
     if (policy.renewAhead && policy.reuse === "cached") {
-      yield* Effect.forkScoped(Machine.renewAhead(machine, policy, renewAheadRetryDelay))
+      yield* Effect.forkScoped(Machine.renewAhead(machine, policy, renewAheadRetryDelay, renewAheadFloor))
     }
 
     const tokens = { provider: endpoint.provider, get, invalidate }

@@ -53,7 +53,7 @@ export interface Machine {
   /** A newly issued token that is not cached: for single-use tokens and transaction scopes. */
   readonly issue: Effect.Effect<AccessToken.AccessToken, TokenError>
   readonly invalidate: (rejected: AccessToken.AccessToken) => Effect.Effect<void>
-  /** Waits for the current renewal, starting one if none runs. */
+  /** Renew-ahead's renewal: joins the one under way, or starts one if `get` would; keeps the cool-down. */
   readonly renewNow: Effect.Effect<AccessToken.AccessToken, TokenError>
   readonly state: Effect.Effect<State>
 }
@@ -226,18 +226,30 @@ export const make = (
       return fresh !== undefined && now < fresh.freshUntil ? fresh.answer : slowPath(now)
     }
 
+    /**
+     * `get`'s decision, for renew-ahead: a cool-down is kept and a renewal under way is joined
+     * (even while the cached token is still served), and a renewal it starts is waited for.
+     */
     const renewNow = Effect.uninterruptibleMask((restore) =>
-      Effect.gen(function*() {
-        const renewal = yield* Deferred.make<AccessToken.AccessToken, TokenError>()
-        const joined = yield* Ref.modify(
-          state,
-          (s): readonly [Option.Option<Renewal>, State] =>
-            Option.isSome(s.renewal) ? [s.renewal, s] : [Option.none(), { ...s, renewal: Option.some(renewal) }]
-        )
-        if (Option.isNone(joined)) {
-          yield* startRenewal(renewal)
-        }
-        return yield* restore(Deferred.await(Option.getOrElse(joined, () => renewal)))
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        let created: Renewal | undefined
+        const next = Ref.modify(state, (s) =>
+          Option.isSome(s.renewal)
+            ? [{ _tag: "Join", renewal: s.renewal.value } as const, s]
+            : Decision.step(s, now, policy, () => (created = newRenewal())))
+        return Effect.flatMap(next, (action): Effect.Effect<AccessToken.AccessToken, TokenError> => {
+          switch (action._tag) {
+            case "Serve":
+              return Effect.succeed(action.token)
+            case "Join":
+              return restore(Deferred.await(action.renewal))
+            case "ServeAndRenew":
+            case "Start":
+              return Effect.zipRight(startRenewal(created!), restore(Deferred.await(created!)))
+            case "Fail":
+              return action.error
+          }
+        })
       })
     )
 
@@ -266,14 +278,27 @@ export const make = (
   })
 
 /**
- * Renews in the refresh window even when no one calls: sleeps until the cached token turns
- * stale, renews, and after a failure waits `retryDelay` before trying again.
+ * Renews in the refresh window even when no one calls: sleeps until the cached token turns stale
+ * (and at least `floor` after it was issued, so that tokens of a few milliseconds do not make it
+ * spin) and until any cool-down ends, renews through `get`'s decision, and after a failure waits
+ * `retryDelay` before it looks again.
  */
-export const renewAhead = (machine: Machine, policy: TokenPolicy, retryDelay: Duration.Duration) =>
+export const renewAhead = (
+  machine: Machine,
+  policy: TokenPolicy,
+  retryDelay: Duration.Duration,
+  floor: Duration.Duration
+) =>
   Effect.gen(function*() {
     const s = yield* machine.state
     const now = yield* Clock.currentTimeMillis
-    const wakeAt = Option.match(s.access, { onNone: () => now, onSome: (t) => Decision.staleAt(t, policy) })
+    const wakeAt = Math.max(
+      Option.match(s.access, {
+        onNone: () => now,
+        onSome: (t) => Math.max(Decision.staleAt(t, policy), t.issuedAt + Duration.toMillis(floor))
+      }),
+      Option.match(s.coolDown, { onNone: () => now, onSome: (c) => c.until })
+    )
     yield* Effect.sleep(Duration.millis(Math.max(0, wakeAt - now)))
     yield* machine.renewNow.pipe(
       Effect.catchAll(() => Effect.sleep(retryDelay))
