@@ -23,7 +23,7 @@ import type { Grant, RefreshToken } from "../AccessToken.js"
 import type { TokenEndpoint } from "../TokenEndpoint.js"
 import type { Invalid, TokenError } from "../TokenError.js"
 import type { TokenPolicy } from "../TokenPolicy.js"
-import type { TokenStore } from "../TokenStore.js"
+import * as TokenStore from "../TokenStore.js"
 import * as Decision from "./decision.js"
 import * as Requests from "./requests.js"
 import * as Telemetry from "./telemetry.js"
@@ -61,7 +61,7 @@ export interface Machine {
 export const make = (
   endpoint: TokenEndpoint,
   policy: TokenPolicy,
-  store: TokenStore
+  store: TokenStore.TokenStore
 ): Effect.Effect<Machine, never, Scope.Scope> =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
@@ -117,33 +117,32 @@ export const make = (
       })
 
     /** The stored grant, if its access token is fresh and not one a caller saw refused. */
-    const adoptable = Effect.gen(function*() {
-      const stored = yield* store.load
-      const now = yield* Clock.currentTimeMillis
-      const last = yield* Ref.get(refused)
-      return Option.filter(stored, (grant) =>
-        Decision.phase(grant.access, now, policy) === "fresh" &&
-        !Option.exists(last, (token) => AccessToken.sameValue(token, grant.access)))
-    })
+    const adoptable = (stored: Option.Option<Grant>) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const last = yield* Ref.get(refused)
+        return Option.filter(stored, (grant) =>
+          Decision.phase(grant.access, now, policy) === "fresh" &&
+          !Option.exists(last, (token) => AccessToken.sameValue(token, grant.access)))
+      })
 
     /**
-     * Adopts a fresh stored grant; otherwise, holding the store's lock, looks again (the replica
-     * that held the lock may just have renewed) and renews with the newest refresh token, ours or
-     * the stored one: a refresh token another replica rotated must not be used again.
+     * Holding the store's lock, reads the store once: adopts a fresh stored grant (the replica that
+     * held the lock may just have renewed), else renews with the newest refresh token, ours or the
+     * stored one (a refresh token another replica rotated must not be used again), and stores the
+     * result. The local store shares nothing: the renewal goes straight to the provider.
      */
-    const obtain: Effect.Effect<Grant, TokenError> = Effect.gen(function*() {
-      const shared = yield* adoptable
-      if (Option.isSome(shared)) return shared.value
-      return yield* store.withLock(Effect.gen(function*() {
-        const fresh = yield* adoptable
+    const obtain: Effect.Effect<Grant, TokenError> = store === TokenStore.local
+      ? Effect.flatMap(Ref.get(state), (s) => request(s.refresh))
+      : store.withLock(Effect.gen(function*() {
+        const stored = yield* store.load
+        const fresh = yield* adoptable(stored)
         if (Option.isSome(fresh)) return fresh.value
         const own = (yield* Ref.get(state)).refresh
-        const stored = yield* store.load
         const grant = yield* request(newest(own, Option.flatMap(stored, (grant) => grant.refresh)))
         yield* store.save(grant)
         return grant
       }))
-    })
 
     /** An `Invalid` starts (or lengthens) the cool-down; other failures leave nothing behind. */
     const recordFailure = (error: TokenError) =>
