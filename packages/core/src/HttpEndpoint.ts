@@ -26,20 +26,33 @@ const loopback = (hostname: string) =>
 
 /**
  * Parses a provider's base URL and refuses anything but HTTPS, except plain HTTP to a loopback
- * host (the sandbox, tests). Nothing is sent to a refused URL.
+ * host (the sandbox, tests). A base URL has paths appended to it, so it may carry neither a
+ * `?query` nor a `#fragment`; an endpoint's own URL (`query: true`, e.g. an OAuth2 token URL,
+ * RFC 6749 §3.2) may carry a query. Nothing is sent to a refused URL.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const secureUrl = (provider: string, url: string): Effect.Effect<URL, Invalid> =>
+export const secureUrl = (
+  provider: string,
+  url: string,
+  options?: { readonly query?: boolean | undefined }
+): Effect.Effect<URL, Invalid> =>
   Effect.suspend(() => {
     const config = (detail: string) => Effect.fail(new Invalid({ provider, reason: "config", detail }))
     if (!URL.canParse(url)) return config("the base URL is not a URL")
     const parsed = new URL(url)
     if (parsed.username !== "" || parsed.password !== "") return config("the base URL must not carry credentials")
-    if (parsed.protocol === "https:") return Effect.succeed(parsed)
-    if (parsed.protocol === "http:" && loopback(parsed.hostname)) return Effect.succeed(parsed)
-    return config(`only https: is allowed, or http: to a loopback host; got ${parsed.protocol}//${parsed.host}`)
+    if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback(parsed.hostname))) {
+      return config(`only https: is allowed, or http: to a loopback host; got ${parsed.protocol}//${parsed.host}`)
+    }
+    // `href` keeps an empty `?` or `#`, which `search` and `hash` report as "".
+    const withoutHash = parsed.href.split("#")[0]
+    if (withoutHash !== parsed.href) return config("the URL must not have a #fragment")
+    if (options?.query !== true && withoutHash.includes("?")) {
+      return config("the base URL must not have a ?query: paths are appended to it")
+    }
+    return Effect.succeed(parsed)
   })
 
 /**
