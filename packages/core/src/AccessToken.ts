@@ -166,6 +166,12 @@ const scopesOf = (scope: string | undefined, claims: Option.Option<Jwt.Claims>):
 }
 
 /**
+ * RFC 6750's `b64token`, the syntax of a bearer token: anything else cannot go into an
+ * `Authorization` header, and would fail every call made with it.
+ */
+const isBearerToken = (token: string): boolean => /^[A-Za-z0-9\-._~+/]+=*$/.test(token)
+
+/**
  * Turns a provider's token response into a `Grant`, resolving both expiries. Fails with
  * `Invalid` (reason `response`) when the access token's expiry is missing, under a millisecond, NaN
  * or over a year, when a refresh token's stated expiry is absurd, or when the token type is not Bearer.
@@ -175,6 +181,9 @@ const scopesOf = (scope: string | undefined, claims: Option.Option<Jwt.Claims>):
  */
 export const fromResponse = (response: TokenResponse): Effect.Effect<Grant, Invalid> =>
   Effect.suspend(() => {
+    if (!isBearerToken(response.accessToken)) {
+      return Effect.fail(new Invalid({ provider: response.provider, reason: "response" }))
+    }
     const invalid = new Invalid({ provider: response.provider, reason: "response" })
     if (response.accessToken.length === 0) return Effect.fail(invalid)
     if (response.tokenType !== undefined && response.tokenType.toLowerCase() !== "bearer") return Effect.fail(invalid)

@@ -5,13 +5,16 @@
  *
  * @since 0.1.0
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as UrlParams from "@effect/platform/UrlParams"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -23,20 +26,33 @@ const loopback = (hostname: string) =>
 
 /**
  * Parses a provider's base URL and refuses anything but HTTPS, except plain HTTP to a loopback
- * host (the sandbox, tests). Nothing is sent to a refused URL.
+ * host (the sandbox, tests). A base URL has paths appended to it, so it may carry neither a
+ * `?query` nor a `#fragment`; an endpoint's own URL (`query: true`, e.g. an OAuth2 token URL,
+ * RFC 6749 §3.2) may carry a query. Nothing is sent to a refused URL.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const secureUrl = (provider: string, url: string): Effect.Effect<URL, Invalid> =>
+export const secureUrl = (
+  provider: string,
+  url: string,
+  options?: { readonly query?: boolean | undefined }
+): Effect.Effect<URL, Invalid> =>
   Effect.suspend(() => {
     const config = (detail: string) => Effect.fail(new Invalid({ provider, reason: "config", detail }))
     if (!URL.canParse(url)) return config("the base URL is not a URL")
     const parsed = new URL(url)
     if (parsed.username !== "" || parsed.password !== "") return config("the base URL must not carry credentials")
-    if (parsed.protocol === "https:") return Effect.succeed(parsed)
-    if (parsed.protocol === "http:" && loopback(parsed.hostname)) return Effect.succeed(parsed)
-    return config(`only https: is allowed, or http: to a loopback host; got ${parsed.protocol}//${parsed.host}`)
+    if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback(parsed.hostname))) {
+      return config(`only https: is allowed, or http: to a loopback host; got ${parsed.protocol}//${parsed.host}`)
+    }
+    // `href` keeps an empty `?` or `#`, which `search` and `hash` report as "".
+    const withoutHash = parsed.href.split("#")[0]
+    if (withoutHash !== parsed.href) return config("the URL must not have a #fragment")
+    if (options?.query !== true && withoutHash.includes("?")) {
+      return config("the base URL must not have a ?query: paths are appended to it")
+    }
+    return Effect.succeed(parsed)
   })
 
 /**
@@ -169,6 +185,62 @@ const parseJson = (text: string): Option.Option<unknown> => {
 }
 
 /**
+ * A response body as JSON, read under the same 1 MiB cap as token responses: none when it is
+ * larger, broken or not JSON. For error bodies a provider reads to tell failures apart, such as a
+ * resource's 401; a time limit is the caller's (`TokenService.authorize` applies the policy's).
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const readJson = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<Option.Option<unknown>> =>
+  readBody(response, undefined, undefined).pipe(
+    Effect.map(parseJson),
+    Effect.orElseSucceed(() => Option.none())
+  )
+
+/** Thrown by `sendOnce`'s guard when a client is about to send a token request a second time. */
+class Resent {}
+
+/** The URL a client sends `request` to, as `HttpClient.make` builds it. */
+const target = (request: HttpClientRequest.HttpClientRequest): string | undefined =>
+  Either.getOrUndefined(Either.map(UrlParams.makeUrl(request.url, request.urlParams, request.hash), (url) => url.href))
+
+/**
+ * Sends a token request so that no client can follow a redirect with it: a 307 or 308 would send
+ * the password or client secret again, to whatever origin the `Location` names. Fetch gets
+ * `redirect: "manual"` (added to the `RequestInit` in context). A client that follows redirects
+ * itself (`HttpClient.followRedirects`) cannot be unwrapped; @effect/platform 0.97 offers no hook
+ * between its loop and the transport but the tracer predicate, which every send consults with the
+ * request about to leave. The guard there lets the first URL through (after the application's own
+ * request mapping) and throws for any other, before it is sent; that defect becomes `Invalid`.
+ */
+const sendOnce = (
+  client: HttpClient.HttpClient,
+  request: HttpClientRequest.HttpClientRequest
+) =>
+  Effect.suspend(() => {
+    let allowed: string | undefined
+    // `true` also keeps the `http.client` span off: on a failure it would hold the request, whose
+    // body holds the secret. `tokenkeeper.authenticate` / `tokenkeeper.refresh` cover them.
+    const guard = (sending: HttpClientRequest.HttpClientRequest) => {
+      const url = target(sending)
+      if (allowed === undefined) allowed = url
+      else if (url !== allowed) throw new Resent()
+      return true
+    }
+    return Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+      client.execute(request).pipe(
+        Effect.provideService(FetchHttpClient.RequestInit, {
+          ...Option.getOrElse(init, () => ({})),
+          redirect: "manual"
+        }),
+        Effect.locally(HttpClient.currentTracerDisabledWhen, guard),
+        // The predicate is consulted only while tracing is on.
+        Effect.withTracerEnabled(true)
+      ))
+  })
+
+/**
  * A decoded token response: `sentAt` is when the request left, on the local clock, the anchor of
  * the token's lifetime; `serverDate` is the response's `Date` header, the server's clock.
  *
@@ -195,10 +267,15 @@ export const exchange = <A, I>(
     const { provider } = options
     const invalidResponse = (status: number) => new Invalid({ provider, reason: "response", status })
     const sentAt = yield* Clock.currentTimeMillis
-    const response = yield* client.execute(options.request).pipe(
-      // No `http.client` span for token requests: on a failure it would hold the request, whose
-      // body holds the secret. `tokenkeeper.authenticate` / `tokenkeeper.refresh` cover them.
-      Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
+    const redirected = new Invalid({
+      provider,
+      reason: "response",
+      detail: "the token endpoint redirected; token requests never follow redirects"
+    })
+    const response = yield* sendOnce(client, options.request).pipe(
+      Effect.catchSomeDefect((defect) =>
+        defect instanceof Resent ? Option.some(Effect.fail(redirected)) : Option.none()
+      ),
       Effect.catchTags({
         RequestError: (error) =>
           error.reason === "Transport"
@@ -213,6 +290,9 @@ export const exchange = <A, I>(
       invalidResponse(response.status),
       new Network({ provider, reason: "transport" })
     )
+    if (response.status >= 300 && response.status < 400) {
+      return yield* new Invalid({ provider, reason: "response", status: response.status, detail: redirected.detail })
+    }
     const json = parseJson(text)
     if (response.status < 200 || response.status >= 300) {
       const now = yield* Clock.currentTimeMillis

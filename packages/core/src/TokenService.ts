@@ -52,7 +52,9 @@ export interface Service {
   /**
    * `client` with `Authorization: Bearer` set from this service; on a 401 the token is dropped
    * and the request retried once with a renewed token. A second 401 fails with `rejection`'s
-   * error (by default `Invalid`, reason `token`).
+   * error (by default `Invalid`, reason `token`). A request whose body can be read only once (a
+   * stream, a Node Readable) is not sent again: its 401 drops the token and fails with `Invalid`
+   * (reason `token`).
    */
   readonly authorize: <E, R>(
     client: HttpClient.HttpClient.With<E, R>,
@@ -68,6 +70,9 @@ export class TokenService extends Context.Tag("@tokenkeeper/core/TokenService")<
 
 /** How long renew-ahead waits after a failed renewal before it tries again. */
 const renewAheadRetryDelay = Duration.seconds(1)
+
+/** Renew-ahead renews a token no sooner than this after it was issued, however short it lives. */
+const renewAheadFloor = Duration.seconds(1)
 
 /**
  * A token service over `endpoint`. Background renewals run in the scope, and end with it. With a
@@ -117,17 +122,30 @@ export const make = (
           Effect.locally(effect, scoped, Option.some(slot))))
 
     if (policy.renewAhead && policy.reuse === "cached") {
-      yield* Effect.forkScoped(Machine.renewAhead(machine, policy, renewAheadRetryDelay))
+      yield* Effect.forkScoped(Machine.renewAhead(machine, policy, renewAheadRetryDelay, renewAheadFloor))
     }
 
     const tokens = { provider: endpoint.provider, get, invalidate }
+    const fallback = Authorize.defaultRejection(endpoint.provider)
+    // A provider reads the second 401's body within the time a token response gets; a body that
+    // stalls is answered as one it cannot read.
+    const bounded = (rejection: Rejection | undefined): Rejection =>
+      rejection === undefined ? fallback : (response) =>
+        rejection(response).pipe(
+          Effect.timeoutTo({
+            duration: policy.requestTimeout,
+            onSuccess: Effect.succeed,
+            onTimeout: () =>
+              fallback(response)
+          }),
+          Effect.flatten
+        )
     return {
       provider: endpoint.provider,
       get,
       invalidate,
       withFreshToken,
-      authorize: (client, options) =>
-        Authorize.authorize(tokens, options?.rejection ?? Authorize.defaultRejection(endpoint.provider))(client)
+      authorize: (client, options) => Authorize.authorize(tokens, bounded(options?.rejection))(client)
     } satisfies Service
   })
 

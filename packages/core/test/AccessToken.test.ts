@@ -93,7 +93,7 @@ describe("AccessToken.fromResponse", () => {
         )
         // So does a token that looks like a JWT but is not one.
         assert.strictEqual(
-          yield* lifetimeOf({ accessToken: "aaa.!!!.bbb", defaultLifetime: Duration.seconds(30) }),
+          yield* lifetimeOf({ accessToken: "aaa.bbbb.ccc", defaultLifetime: Duration.seconds(30) }),
           30_000
         )
       }))

@@ -34,3 +34,18 @@ describe("Localpayment's resource 401 bodies", () => {
     assert.isTrue(forbidden._tag === "Invalid" && forbidden.reason === "forbidden")
   })
 })
+
+describe("Localpayment's resource 401 bodies, bounded", () => {
+  it.effect("a body over 1 MiB is not read, whatever it says: Invalid", () =>
+    Effect.gen(function*() {
+      const huge = JSON.stringify({
+        detail: "x".repeat(2 * 1024 * 1024),
+        messages: [{ message: "Token is expired" }]
+      })
+      const error = yield* Wire.rejection(respond(401, huge))
+      assert.isTrue(error._tag === "Invalid" && error.reason === "token" && error.status === 401)
+      // The same body under the cap is read.
+      const small = yield* Wire.rejection(respond(401, JSON.stringify({ messages: [{ message: "Token is expired" }] })))
+      assert.strictEqual(small._tag, "Expired")
+    }))
+})

@@ -193,7 +193,7 @@ const endpoint = (
 const build = <TokensId, ClientId>(tags: Tags<TokensId, ClientId>, options: Options) =>
   Effect.gen(function*() {
     const provider = options.provider ?? "OAuth2"
-    const tokenUrl = yield* HttpEndpoint.secureUrl(provider, options.tokenUrl)
+    const tokenUrl = yield* HttpEndpoint.secureUrl(provider, options.tokenUrl, { query: true })
     const apiUrl = yield* HttpEndpoint.secureUrl(provider, options.apiUrl ?? tokenUrl.origin)
     const scope = yield* scopeOf(provider, options.scope)
     const extraParams = yield* extraParamsOf(provider, options.extraParams)

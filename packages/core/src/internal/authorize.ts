@@ -2,6 +2,7 @@
  * An `HttpClient` that sends `Authorization: Bearer …` and, on a 401, drops that token and
  * retries once with a renewed one. A second 401 fails typed.
  */
+import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -21,6 +22,27 @@ export type Rejection = (response: HttpClientResponse.HttpClientResponse) => Eff
 
 export const defaultRejection = (provider: string): Rejection => (response) =>
   Effect.succeed(new Invalid({ provider, reason: "token", status: response.status }))
+
+/**
+ * Whether `body` can be sent a second time. A stream, or a raw body that is neither text nor
+ * bytes (a Node Readable, a web ReadableStream, an async iterable), is read as it is sent: a
+ * retry would send it empty.
+ */
+const replayable = (body: HttpBody.HttpBody): boolean => {
+  switch (body._tag) {
+    case "Empty":
+    case "Uint8Array":
+    case "FormData":
+      return true
+    case "Stream":
+      return false
+    case "Raw": {
+      const raw = body.body
+      return typeof raw === "string" || raw instanceof ArrayBuffer || ArrayBuffer.isView(raw) ||
+        raw instanceof Blob || raw instanceof URLSearchParams
+    }
+  }
+}
 
 export const authorize =
   (tokens: Tokens, rejection: Rejection) =>
@@ -45,8 +67,21 @@ export const authorize =
                 onRejected(response)))
       )
 
+    /** A 401 to a request whose body was read as it went out: the token is dropped, nothing resent. */
+    const notReplayed = (response: HttpClientResponse.HttpClientResponse) =>
+      Effect.fail(
+        new Invalid({
+          provider: tokens.provider,
+          reason: "token",
+          status: response.status,
+          detail: "the token was refused, and the request was not sent again: its body can be read only once"
+        })
+      )
+
     const execute = (request: HttpClientRequest.HttpClientRequest) =>
-      attempt(request, () => attempt(request, (second) => Effect.flatMap(rejection(second), Effect.fail)))
+      replayable(request.body)
+        ? attempt(request, () => attempt(request, (second) => Effect.flatMap(rejection(second), Effect.fail)))
+        : attempt(request, notReplayed)
 
     // Identity preprocess: whatever the caller maps onto this client runs once, before `execute`.
     return HttpClient.makeWith<never, never, E | TokenError, R>(

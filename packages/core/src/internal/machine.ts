@@ -23,7 +23,7 @@ import type { Grant, RefreshToken } from "../AccessToken.js"
 import type { TokenEndpoint } from "../TokenEndpoint.js"
 import type { Invalid, TokenError } from "../TokenError.js"
 import type { TokenPolicy } from "../TokenPolicy.js"
-import type { TokenStore } from "../TokenStore.js"
+import * as TokenStore from "../TokenStore.js"
 import * as Decision from "./decision.js"
 import * as Requests from "./requests.js"
 import * as Telemetry from "./telemetry.js"
@@ -53,7 +53,7 @@ export interface Machine {
   /** A newly issued token that is not cached: for single-use tokens and transaction scopes. */
   readonly issue: Effect.Effect<AccessToken.AccessToken, TokenError>
   readonly invalidate: (rejected: AccessToken.AccessToken) => Effect.Effect<void>
-  /** Waits for the current renewal, starting one if none runs. */
+  /** Renew-ahead's renewal: joins the one under way, or starts one if `get` would; keeps the cool-down. */
   readonly renewNow: Effect.Effect<AccessToken.AccessToken, TokenError>
   readonly state: Effect.Effect<State>
 }
@@ -61,7 +61,7 @@ export interface Machine {
 export const make = (
   endpoint: TokenEndpoint,
   policy: TokenPolicy,
-  store: TokenStore
+  store: TokenStore.TokenStore
 ): Effect.Effect<Machine, never, Scope.Scope> =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
@@ -117,33 +117,32 @@ export const make = (
       })
 
     /** The stored grant, if its access token is fresh and not one a caller saw refused. */
-    const adoptable = Effect.gen(function*() {
-      const stored = yield* store.load
-      const now = yield* Clock.currentTimeMillis
-      const last = yield* Ref.get(refused)
-      return Option.filter(stored, (grant) =>
-        Decision.phase(grant.access, now, policy) === "fresh" &&
-        !Option.exists(last, (token) => AccessToken.sameValue(token, grant.access)))
-    })
+    const adoptable = (stored: Option.Option<Grant>) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const last = yield* Ref.get(refused)
+        return Option.filter(stored, (grant) =>
+          Decision.phase(grant.access, now, policy) === "fresh" &&
+          !Option.exists(last, (token) => AccessToken.sameValue(token, grant.access)))
+      })
 
     /**
-     * Adopts a fresh stored grant; otherwise, holding the store's lock, looks again (the replica
-     * that held the lock may just have renewed) and renews with the newest refresh token, ours or
-     * the stored one: a refresh token another replica rotated must not be used again.
+     * Holding the store's lock, reads the store once: adopts a fresh stored grant (the replica that
+     * held the lock may just have renewed), else renews with the newest refresh token, ours or the
+     * stored one (a refresh token another replica rotated must not be used again), and stores the
+     * result. The local store shares nothing: the renewal goes straight to the provider.
      */
-    const obtain: Effect.Effect<Grant, TokenError> = Effect.gen(function*() {
-      const shared = yield* adoptable
-      if (Option.isSome(shared)) return shared.value
-      return yield* store.withLock(Effect.gen(function*() {
-        const fresh = yield* adoptable
+    const obtain: Effect.Effect<Grant, TokenError> = store === TokenStore.local
+      ? Effect.flatMap(Ref.get(state), (s) => request(s.refresh))
+      : store.withLock(Effect.gen(function*() {
+        const stored = yield* store.load
+        const fresh = yield* adoptable(stored)
         if (Option.isSome(fresh)) return fresh.value
         const own = (yield* Ref.get(state)).refresh
-        const stored = yield* store.load
         const grant = yield* request(newest(own, Option.flatMap(stored, (grant) => grant.refresh)))
         yield* store.save(grant)
         return grant
       }))
-    })
 
     /** An `Invalid` starts (or lengthens) the cool-down; other failures leave nothing behind. */
     const recordFailure = (error: TokenError) =>
@@ -176,19 +175,19 @@ export const make = (
           )
       })
 
-    /** Runs a renewal in the service's scope: callers that stop waiting do not cancel it. */
+    /**
+     * Runs a renewal in the service's scope: callers that stop waiting do not cancel it. Forked on
+     * a scope that is closing or closed, the fiber is interrupted before its first step, and an
+     * `onInterrupt` inside it would never run, leaving a renewal that every caller joins and no one
+     * settles. So the fiber runs uninterruptible (its callers fork it from uninterruptible regions,
+     * whose flags it inherits) and settles the renewal however `obtain` ends, interruption
+     * included; only `obtain` is interruptible, so that closing the service stops a stalled request.
+     */
     const startRenewal = (renewal: Renewal) =>
-      obtain.pipe(
+      Effect.interruptible(obtain).pipe(
         Effect.exit,
         Effect.flatMap((exit) => settle(renewal, exit)),
-        Effect.onInterrupt(() =>
-          Ref.update(state, (s): State => ({ ...s, renewal: Option.none() })).pipe(
-            Effect.zipRight(Deferred.interrupt(renewal))
-          )
-        ),
-        // Forked from an uninterruptible region, it must stay interruptible itself so that
-        // closing the service can stop a stalled token request.
-        Effect.interruptible,
+        Effect.uninterruptible,
         Effect.forkIn(scope)
       )
 
@@ -226,18 +225,30 @@ export const make = (
       return fresh !== undefined && now < fresh.freshUntil ? fresh.answer : slowPath(now)
     }
 
+    /**
+     * `get`'s decision, for renew-ahead: a cool-down is kept and a renewal under way is joined
+     * (even while the cached token is still served), and a renewal it starts is waited for.
+     */
     const renewNow = Effect.uninterruptibleMask((restore) =>
-      Effect.gen(function*() {
-        const renewal = yield* Deferred.make<AccessToken.AccessToken, TokenError>()
-        const joined = yield* Ref.modify(
-          state,
-          (s): readonly [Option.Option<Renewal>, State] =>
-            Option.isSome(s.renewal) ? [s.renewal, s] : [Option.none(), { ...s, renewal: Option.some(renewal) }]
-        )
-        if (Option.isNone(joined)) {
-          yield* startRenewal(renewal)
-        }
-        return yield* restore(Deferred.await(Option.getOrElse(joined, () => renewal)))
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        let created: Renewal | undefined
+        const next = Ref.modify(state, (s) =>
+          Option.isSome(s.renewal)
+            ? [{ _tag: "Join", renewal: s.renewal.value } as const, s]
+            : Decision.step(s, now, policy, () => (created = newRenewal())))
+        return Effect.flatMap(next, (action): Effect.Effect<AccessToken.AccessToken, TokenError> => {
+          switch (action._tag) {
+            case "Serve":
+              return Effect.succeed(action.token)
+            case "Join":
+              return restore(Deferred.await(action.renewal))
+            case "ServeAndRenew":
+            case "Start":
+              return Effect.zipRight(startRenewal(created!), restore(Deferred.await(created!)))
+            case "Fail":
+              return action.error
+          }
+        })
       })
     )
 
@@ -266,14 +277,27 @@ export const make = (
   })
 
 /**
- * Renews in the refresh window even when no one calls: sleeps until the cached token turns
- * stale, renews, and after a failure waits `retryDelay` before trying again.
+ * Renews in the refresh window even when no one calls: sleeps until the cached token turns stale
+ * (and at least `floor` after it was issued, so that tokens of a few milliseconds do not make it
+ * spin) and until any cool-down ends, renews through `get`'s decision, and after a failure waits
+ * `retryDelay` before it looks again.
  */
-export const renewAhead = (machine: Machine, policy: TokenPolicy, retryDelay: Duration.Duration) =>
+export const renewAhead = (
+  machine: Machine,
+  policy: TokenPolicy,
+  retryDelay: Duration.Duration,
+  floor: Duration.Duration
+) =>
   Effect.gen(function*() {
     const s = yield* machine.state
     const now = yield* Clock.currentTimeMillis
-    const wakeAt = Option.match(s.access, { onNone: () => now, onSome: (t) => Decision.staleAt(t, policy) })
+    const wakeAt = Math.max(
+      Option.match(s.access, {
+        onNone: () => now,
+        onSome: (t) => Math.max(Decision.staleAt(t, policy), t.issuedAt + Duration.toMillis(floor))
+      }),
+      Option.match(s.coolDown, { onNone: () => now, onSome: (c) => c.until })
+    )
     yield* Effect.sleep(Duration.millis(Math.max(0, wakeAt - now)))
     yield* machine.renewNow.pipe(
       Effect.catchAll(() => Effect.sleep(retryDelay))

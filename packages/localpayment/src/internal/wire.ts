@@ -40,7 +40,8 @@ const ResourceRejection = Schema.Struct({
  * rejected is more likely invalid (wrong environment, clock, key) than expired.
  */
 export const rejection = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<TokenError> =>
-  response.json.pipe(
+  HttpEndpoint.readJson(response).pipe(
+    Effect.flatten,
     Effect.flatMap(Schema.decodeUnknown(ResourceRejection)),
     Effect.map((body) => body.messages?.some((m) => m.message === "Token is expired") ?? false),
     Effect.orElseSucceed(() => false),

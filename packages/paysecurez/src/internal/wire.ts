@@ -56,7 +56,8 @@ export const tokenFailure = (failure: HttpEndpoint.Failure): TokenError => HttpE
  * into the error.
  */
 export const rejection = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<TokenError> =>
-  response.json.pipe(
+  HttpEndpoint.readJson(response).pipe(
+    Effect.flatten,
     Effect.flatMap(Schema.decodeUnknown(ErrorBody)),
     Effect.as(true),
     Effect.orElseSucceed(() => false),

@@ -1,0 +1,32 @@
+/**
+ * A provider's reading of a second 401 is bounded by the policy's request timeout, as a token
+ * response is: a resource that stalls its 401 body does not hold the caller until its own timeout.
+ */
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { assert, describe, it } from "@effect/vitest"
+import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
+import * as TokenService from "@tokenkeeper/core/TokenService"
+import { Effect, Exit, Fiber, Option, TestClock } from "effect"
+import * as FakeResource from "./fixtures/FakeResource.js"
+import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+
+describe("TokenService.authorize's rejection reader", () => {
+  it.scoped("a rejection that never ends is cut at the request timeout, with the default error", () =>
+    Effect.gen(function*() {
+      const script = yield* Scripted.make({ lifetime: 300 })
+      const service = yield* TokenService.make(script.endpoint, TokenPolicy.make({ requestTimeout: "3 seconds" }))
+      const resource = yield* FakeResource.accepts()
+      const client = service.authorize(resource.client, { rejection: () => Effect.never })
+      const fiber = yield* Effect.fork(Effect.exit(client.execute(HttpClientRequest.get("https://api.test/x"))))
+      yield* TestClock.adjust("3 seconds")
+      const exit = yield* Fiber.poll(fiber)
+      assert.isTrue(Option.isSome(exit), "ended at the request timeout")
+      if (Option.isSome(exit)) {
+        const error = Exit.isSuccess(exit.value) && Exit.isFailure(exit.value.value) &&
+            exit.value.value.cause._tag === "Fail"
+          ? exit.value.value.cause.error
+          : undefined
+        assert.isTrue(error?._tag === "Invalid" && error.reason === "token" && error.status === 401)
+      }
+    }))
+})
