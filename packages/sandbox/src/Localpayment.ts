@@ -22,7 +22,8 @@ import * as internal from "./internal/localpayment.js"
 /**
  * The emulator's settings. Lifetimes and the clock offset are in seconds, latency in milliseconds.
  * Tokens carry whole seconds, as simplejwt stamps them: `exp` is (now + lifetime) truncated, so a
- * token of lifetime `n` lives between `n - 1` and `n` seconds; give lifetimes of 2 s or more.
+ * token of lifetime `n` lives between `n - 1` and `n` seconds; give lifetimes of 2 s or more (3 s or
+ * more against a real simplejwt, whose `Date` may fall in the second after its `iat`).
  *
  * - `rotation`: a refresh also returns a new refresh token (`ROTATE_REFRESH_TOKENS`)
  * - `blacklist`: with rotation, the used refresh token is blacklisted (`BLACKLIST_AFTER_ROTATION`)

@@ -174,19 +174,20 @@ const serve = <S, I>(options: {
     // server.close() waits for open connections, and a stalled request keeps its connection open:
     // cut them all first so that shutting down never hangs.
     yield* Effect.addFinalizer(() => Effect.sync(() => node.closeAllConnections()))
-    yield* server.serve(app.pipe(
-      Effect.catchTag("RouteNotFound", (error) => Effect.succeed(options.pages.notFound(error.request))),
+    // Every answer is dated by the emulated clock, skew included, as a real server dates it by its
+    // own; at the request's arrival, so that a token stamped while handling it is never dated in an
+    // earlier second than the answer (a real server may cross a second between the two).
+    const dated = <E, R>(handle: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
+      Effect.flatMap(options.emulator.now, (arrival) =>
+        Effect.map(handle, (response) =>
+          HttpServerResponse.setHeader(response, "date", new Date(arrival).toUTCString())))
+    yield* server.serve(dated(app.pipe(
+      Effect.catchTag("RouteNotFound", (error) =>
+        Effect.succeed(options.pages.notFound(error.request))),
       Effect.catchAllDefect((defect) =>
         Effect.as(Effect.logError("sandbox: unexpected defect", defect), options.pages.status(500, undefined))
-      ),
-      // Every answer is dated by the emulated clock, skew included, as a real server dates it by its own.
-      Effect.flatMap((response) =>
-        Effect.map(
-          options.emulator.now,
-          (now) => HttpServerResponse.setHeader(response, "date", new Date(now).toUTCString())
-        )
       )
-    ))
+    )))
     const address = server.address
     return `http://127.0.0.1:${address._tag === "TcpAddress" ? address.port : options.port}`
   })

@@ -71,6 +71,11 @@ const refreshNotValid = Reply.json(CodedDetail, { detail: "Token is invalid or e
   status: 401,
   ...challenge
 })
+// RefreshToken.check_blacklist's own words (simplejwt 5.2), for a refresh token already used.
+const refreshBlacklisted = Reply.json(CodedDetail, { detail: "Token is blacklisted", code: "token_not_valid" }, {
+  status: 401,
+  ...challenge
+})
 const accessNotValid = Reply.json(AccessNotValid, {
   detail: "Given token not valid for any token type",
   code: "token_not_valid",
@@ -170,7 +175,7 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
       const spent = settings.rotation && settings.blacklist
         ? !(yield* emulator.tokens.blacklist(old.value.jti))
         : yield* emulator.tokens.isBlacklisted(old.value.jti)
-      if (spent) return yield* Effect.fail(refreshNotValid)
+      if (spent) return yield* Effect.fail(refreshBlacklisted)
       const access = yield* issueAccess(settings, now, old.value)
       return settings.rotation
         ? Reply.json(Refreshed, { access, refresh: refreshToken(settings, now) })
