@@ -19,6 +19,7 @@ import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
 import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
 import type { Scope } from "effect"
 import { Effect, Layer, Option, Redacted, Ref, Schedule } from "effect"
+import * as Crypto from "node:crypto"
 import * as DjangoServer from "./support/djangoServer.js"
 import * as Requirement from "./support/requirement.js"
 
@@ -86,19 +87,26 @@ const post = (path: string, body: unknown) =>
     return (yield* response.json) as { readonly access: string; readonly refresh?: string }
   })
 
-/** A store as another replica left it: an expired access token and the refresh token `value`. */
-const storeHolding = (access: string, value: string) =>
+/**
+ * A store as another replica left it: the access token `access`, expired or (by our reckoning)
+ * fresh, and the refresh token `refreshToken`.
+ */
+const storeHolding = (access: string, refreshToken: string, state: "expired" | "fresh") =>
   Effect.gen(function*() {
     const now = Date.now()
     const grant: AccessToken.Grant = {
       access: {
         value: Redacted.make(access),
         type: "Bearer",
-        issuedAt: now - 10_000,
-        expiresAt: now - 5_000,
+        issuedAt: state === "fresh" ? now : now - 10_000,
+        expiresAt: state === "fresh" ? now + 60_000 : now - 5_000,
         scopes: []
       },
-      refresh: Option.some({ value: Redacted.make(value), issuedAt: now, expiresAt: now + refreshLifetime * 1000 })
+      refresh: Option.some({
+        value: Redacted.make(refreshToken),
+        issuedAt: now,
+        expiresAt: now + refreshLifetime * 1000
+      })
     }
     const stored = yield* Ref.make(Option.some(grant))
     const store: TokenStore.TokenStore = {
@@ -108,6 +116,13 @@ const storeHolding = (access: string, value: string) =>
     }
     return store
   })
+
+/** `token` signed again with another key, as a token from another environment would be. */
+const signedElsewhere = (token: string) => {
+  const [header, payload] = token.split(".")
+  const signature = Crypto.createHmac("sha256", Crypto.randomBytes(32)).update(`${header}.${payload}`).digest()
+  return `${header}.${payload}.${signature.toString("base64url")}`
+}
 
 const paths = (events: ReadonlyArray<DjangoServer.Event>) => events.map((e) => `${e.path} ${e.status}`)
 
@@ -183,6 +198,25 @@ if (Requirement.runs(DjangoServer.installed, DjangoServer.missing)) {
               assert.deepStrictEqual(paths(events), [`${login} 200`, `${refresh} 200`, `${resource} 200`])
             }))
 
+          test("a token the DRF view refuses is dropped, renewed once, and the call retried once", () =>
+            Effect.gen(function*() {
+              const server = yield* DjangoServer.Django
+              const credentials = { username: server.username, password: Redacted.value(server.password) }
+              const elsewhere = yield* post(login, credentials)
+              // By our reckoning the stored token is fresh; the server refuses its signature.
+              const store = yield* storeHolding(signedElsewhere(elsewhere.access), elsewhere.refresh!, "fresh")
+              const run = yield* service({ store })
+              const [status, events] = yield* DjangoServer.during(run(
+                Effect.map(
+                  LocalpaymentClient.post(resource, { body: HttpBody.unsafeJson(document) }),
+                  (response) => response.status
+                )
+              ))
+              assert.strictEqual(status, 200)
+              assert.deepStrictEqual(paths(events), [`${resource} 401`, `${refresh} 200`, `${resource} 200`])
+              assert.strictEqual(events[1].presented, claimsOf(elsewhere.refresh!).jti)
+            }))
+
           test(
             blacklist
               ? "a refresh token already rotated (blacklisted) is refused, and tokenkeeper logs in once"
@@ -194,7 +228,9 @@ if (Requirement.runs(DjangoServer.installed, DjangoServer.missing)) {
                 const elsewhere = yield* post(login, credentials)
                 yield* post(refresh, { refresh: elsewhere.refresh })
                 // Another replica left the refresh token another client has since used in the store.
-                const run = yield* service({ store: yield* storeHolding(elsewhere.access, elsewhere.refresh!) })
+                const run = yield* service({
+                  store: yield* storeHolding(elsewhere.access, elsewhere.refresh!, "expired")
+                })
                 const [token, events] = yield* DjangoServer.during(run(TokenService.get))
                 const used = claimsOf(elsewhere.refresh!).jti
                 if (blacklist) {
@@ -252,6 +288,33 @@ if (Requirement.runs(DjangoServer.installed, DjangoServer.missing)) {
                     `the server's Date: ${date} (${Date.parse(date) / 1000}); refreshed token iat ${iat} exp ${exp}`
                 )
               }))
+            }))
+        })
+
+        describe("expiry through LocalpaymentClient", () => {
+          // The same overstated lifetime as above, seen by an application: a call with a token
+          // the server considers expired, a 401, and a renewal the refresh should have spared.
+          test("calls across an expiry-driven refresh are each accepted at once, with no 401", () =>
+            Effect.gen(function*() {
+              const run = yield* service()
+              const call = Effect.map(
+                LocalpaymentClient.post(resource, { body: HttpBody.unsafeJson(document) }),
+                (response) => response.status
+              )
+              const [statuses, events] = yield* DjangoServer.during(run(Effect.gen(function*() {
+                const first = yield* call
+                yield* Effect.sleep(`${accessLifetime * 1000 + 300} millis`)
+                const second = yield* call
+                const refreshed = claimsOf(yield* TokenService.get)
+                yield* Effect.sleep(`${Math.max(0, refreshed.exp! * 1000 - Date.now()) + 300} millis`)
+                return [first, second, yield* call]
+              })))
+              assert.deepStrictEqual(statuses, [200, 200, 200])
+              assert.deepStrictEqual(
+                events.filter((e) => e.path === resource).map((e) => e.status),
+                [200, 200, 200],
+                paths(events).join(", ")
+              )
             }))
         })
 
