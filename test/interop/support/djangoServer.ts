@@ -99,12 +99,19 @@ const listening = (child: ChildProcess.ChildProcess, stderr: () => string) =>
         Effect.fail(new DjangoServerError({ message: `server.py exited with ${code} before listening:\n${stderr()}` }))
       )
     }
+    // A process that could not be started emits "error" and no "exit".
+    const onError = (error: Error) => {
+      cleanup()
+      resume(Effect.fail(new DjangoServerError({ message: `cannot start ${python}: ${String(error)}` })))
+    }
     const cleanup = () => {
       child.stdout?.off("data", onData)
       child.off("exit", onExit)
+      child.off("error", onError)
     }
     child.stdout?.on("data", onData)
     child.once("exit", onExit)
+    child.once("error", onError)
     return Effect.sync(cleanup)
   })
 
