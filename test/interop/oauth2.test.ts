@@ -12,6 +12,7 @@ import * as Jwt from "@tokenkeeper/core/Jwt"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import * as OAuth2 from "@tokenkeeper/oauth2/OAuth2"
+import * as OAuth2Client from "@tokenkeeper/oauth2/OAuth2Client"
 import type { Scope } from "effect"
 import { Effect, Layer, Option, Redacted, Schedule } from "effect"
 import * as Crypto from "node:crypto"
@@ -186,6 +187,46 @@ layer(Layer.merge(OidcServer.layer, NodeHttpClient.layerUndici), { excludeTestSe
             }
           }))
       }
+    })
+
+    describe("concurrency and the resource", () => {
+      test("50 concurrent gets on a cold service make one token request", () =>
+        Effect.gen(function*() {
+          const run = yield* service((s) => s.basic)
+          const [tokens, requests] = yield* during(
+            run(Effect.all(Array.from({ length: 50 }, () => TokenService.get), { concurrency: "unbounded" }))
+          )
+          assert.deepStrictEqual(tokenRequests(requests), ["POST 200"])
+          assert.strictEqual(new Set(tokens.map(valueOf)).size, 1)
+        }))
+
+      test("a token revoked at the server (RFC 7009) is refused by the API; OAuth2Client renews and retries once", () =>
+        Effect.gen(function*() {
+          const server = yield* OidcServer.Oidc
+          const run = yield* service((s) => s.post, { clientAuth: "body", apiUrl: server.apiUrl })
+          const me = run(Effect.flatMap(OAuth2Client.get("/me"), (response) => response.json))
+          const [bodies, requests] = yield* during(Effect.gen(function*() {
+            const first = yield* me
+            const token = yield* run(TokenService.get)
+            const revoked = yield* Effect.promise(() =>
+              fetch(server.revocationUrl, {
+                method: "POST",
+                body: new URLSearchParams({
+                  token: valueOf(token),
+                  client_id: server.post.clientId,
+                  client_secret: Redacted.value(server.post.clientSecret)
+                })
+              })
+            )
+            assert.strictEqual(revoked.status, 200)
+            return [first, yield* me]
+          }))
+          assert.deepStrictEqual(bodies, [{ client_id: server.post.clientId }, { client_id: server.post.clientId }])
+          assert.deepStrictEqual(
+            requests.map((r) => `${r.path} ${r.status}`),
+            ["/token 200", "/api/me 200", "/token/revocation 200", "/api/me 401", "/token 200", "/api/me 200"]
+          )
+        }))
     })
 
     describe("encoding", () => {

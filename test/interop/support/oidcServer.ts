@@ -47,6 +47,10 @@ export interface Issued {
 export interface OidcServer {
   readonly issuer: string
   readonly tokenUrl: string
+  /** The server's revocation endpoint (RFC 7009). */
+  readonly revocationUrl: string
+  /** A resource server: `GET /api/me` answers 200 to a valid opaque token, 401 `invalid_token` otherwise. */
+  readonly apiUrl: string
   /** Registered with `client_secret_basic`. */
   readonly basic: ClientSpec
   /** Registered with `client_secret_post`. */
@@ -72,6 +76,7 @@ export const make: Effect.Effect<OidcServer, never, Scope.Scope> = Effect.gen(fu
   let handler: Http.RequestListener = (_request, response) => {
     response.writeHead(503).end()
   }
+  let protectedApi: Http.RequestListener = handler
   const server = Http.createServer((request, response) => {
     response.on("finish", () =>
       requests.push({
@@ -81,7 +86,8 @@ export const make: Effect.Effect<OidcServer, never, Scope.Scope> = Effect.gen(fu
         authorization: request.headers.authorization !== undefined,
         contentType: request.headers["content-type"]
       }))
-    handler(request, response)
+    if (request.url?.startsWith("/api/")) protectedApi(request, response)
+    else handler(request, response)
   })
   const port = yield* Effect.acquireRelease(
     listen(server),
@@ -95,7 +101,8 @@ export const make: Effect.Effect<OidcServer, never, Scope.Scope> = Effect.gen(fu
   const issuer = `http://127.0.0.1:${port}`
 
   const { privateKey, publicKey } = Crypto.generateKeyPairSync("rsa", { modulusLength: 2048 })
-  const basic = { clientId: "basic-client", clientSecret: secretOf("basic") }
+  // A ":" in the id: HTTP Basic needs it form-encoded (RFC 6749 §2.3.1).
+  const basic = { clientId: "urn:interop:basic-client", clientSecret: secretOf("basic") }
   const post = { clientId: "post-client", clientSecret: secretOf("post") }
   const shortLived = { clientId: "short-lived-client", clientSecret: secretOf("short") }
   const client = (spec: ClientSpec, method: "client_secret_basic" | "client_secret_post") => ({
@@ -119,6 +126,10 @@ export const make: Effect.Effect<OidcServer, never, Scope.Scope> = Effect.gen(fu
     jwks: { keys: [{ ...privateKey.export({ format: "jwk" }), kid: "interop", alg: "RS256", use: "sig" }] },
     features: {
       devInteractions: { enabled: false },
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId
+      },
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -142,10 +153,29 @@ export const make: Effect.Effect<OidcServer, never, Scope.Scope> = Effect.gen(fu
   // A bug of the server's or of our configuration, not an answer to test: show it.
   provider.on("server_error", (_ctx, error) => console.error("oidc-provider server_error", error))
   handler = provider.callback()
+  // A resource server beside it (RFC 6750): an opaque token is valid while the server holds it.
+  protectedApi = (request, response) => {
+    const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")
+    const found = bearer === null ? Promise.resolve(undefined) : provider.ClientCredentials.find(bearer[1])
+    found.then((token) => {
+      if (token === undefined || token.isExpired) {
+        response.writeHead(401, {
+          "content-type": "application/json",
+          "www-authenticate": "Bearer error=\"invalid_token\""
+        }).end(JSON.stringify({ error: "invalid_token" }))
+      } else {
+        response.writeHead(200, { "content-type": "application/json" }).end(
+          JSON.stringify({ client_id: token.clientId })
+        )
+      }
+    }, () => response.writeHead(500).end())
+  }
 
   return {
     issuer,
     tokenUrl: `${issuer}/token`,
+    revocationUrl: `${issuer}/token/revocation`,
+    apiUrl: `${issuer}/api`,
     basic,
     post,
     shortLived,
