@@ -27,7 +27,9 @@ const login = "/api/token/"
 const refresh = "/api/token/refresh/"
 const resource = "/api/validation/document"
 
-const accessLifetime = 2
+// simplejwt truncates exp to whole seconds, so a token lives between lifetime - 1 s and lifetime:
+// 3 s leaves a token at least 2 s, well above the margins below.
+const accessLifetime = 3
 const refreshLifetime = 6
 
 /**
