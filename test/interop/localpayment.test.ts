@@ -269,6 +269,24 @@ if (Requirement.runs(DjangoServer.installed, DjangoServer.missing)) {
               assert.strictEqual(new Set(tokens.map((t) => Redacted.value(t.value))).size, 1)
             }))
 
+          // Server and tests share one clock here, so a token's exp is also its end on our clock.
+          test("the expiry tokenkeeper keeps is never later than the JWT's exp, after a login and after a refresh", () =>
+            Effect.gen(function*() {
+              const run = yield* service()
+              const tokens = yield* run(Effect.gen(function*() {
+                const first = yield* TokenService.get
+                yield* TokenService.invalidate(first)
+                return [first, yield* TokenService.get]
+              }))
+              const late = tokens.map((token, i) => {
+                const { exp, iat } = claimsOf(token)
+                return `${["login", "refresh"][i]}: expiresAt ${token.expiresAt}, exp ${exp! * 1000}, iat ${
+                  iat! * 1000
+                }`
+              })
+              assert.isTrue(tokens.every((token) => token.expiresAt <= claimsOf(token).exp! * 1000), late.join("; "))
+            }))
+
           // simplejwt before 5.5 copies `iat` from the refresh token into a refreshed access token
           // while `exp` counts from the refresh: `exp - iat` overstates the refreshed token's life.
           test("after a refresh, get does not hand out a token past its exp", () =>
