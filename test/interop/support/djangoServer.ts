@@ -58,7 +58,7 @@ export interface DjangoServer {
 
 export class Django extends Context.Tag("test/interop/Django")<Django, DjangoServer>() {}
 
-const stderrLimit = 16 * 1024
+const stderrLimit = 4 * 1024
 
 const exited = (child: ChildProcess.ChildProcess) =>
   Effect.async<void>((resume) => {
