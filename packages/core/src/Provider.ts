@@ -56,7 +56,8 @@ export const context = <TokensId, ClientId>(
   Effect.gen(function*() {
     const http = yield* HttpClient.HttpClient
     const service = yield* TokenService.make(spec.endpoint, spec.policy, spec.store)
-    const client = service.authorize(http, { rejection: spec.rejection }).pipe(
+    // The token goes only to the base URL's origin, whatever path a caller passes.
+    const client = service.authorize(http, { rejection: spec.rejection, origin: spec.apiUrl.origin }).pipe(
       HttpClient.mapRequest(HttpClientRequest.prependUrl(HttpEndpoint.join(spec.apiUrl, "")))
     )
     return Context.make(TokenService.TokenService, service).pipe(

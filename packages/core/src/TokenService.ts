@@ -58,8 +58,22 @@ export interface Service {
    */
   readonly authorize: <E, R>(
     client: HttpClient.HttpClient.With<E, R>,
-    options?: { readonly rejection?: Rejection | undefined }
+    options?: AuthorizeOptions
   ) => HttpClient.HttpClient.With<E | TokenError, R>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthorizeOptions {
+  /** Reads a second 401 into the error; by default `Invalid`, reason `token`. */
+  readonly rejection?: Rejection | undefined
+  /**
+   * The only origin (`https://host:port`) the token is sent to: a request to any other fails
+   * with `Invalid` (reason `config`) and is not sent. Providers set their base URL's origin.
+   */
+  readonly origin?: string | undefined
 }
 
 /**
@@ -145,7 +159,7 @@ export const make = (
       get,
       invalidate,
       withFreshToken,
-      authorize: (client, options) => Authorize.authorize(tokens, bounded(options?.rejection))(client)
+      authorize: (client, options) => Authorize.authorize(tokens, bounded(options?.rejection), options?.origin)(client)
     } satisfies Service
   })
 
@@ -190,6 +204,6 @@ export const withFreshToken = <A, E, R>(
  */
 export const authorize = <E, R>(
   client: HttpClient.HttpClient.With<E, R>,
-  options?: { readonly rejection?: Rejection | undefined }
+  options?: AuthorizeOptions
 ): Effect.Effect<HttpClient.HttpClient.With<E | TokenError, R>, never, TokenService> =>
   Effect.map(TokenService, (service) => service.authorize(client, options))

@@ -6,7 +6,9 @@ import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import type { AccessToken } from "../AccessToken.js"
 import type { TokenError } from "../TokenError.js"
 import { Invalid } from "../TokenError.js"
@@ -44,8 +46,20 @@ const replayable = (body: HttpBody.HttpBody): boolean => {
   }
 }
 
+/** Whether `request` goes to `origin`, judged on the URL the client will build from it. */
+const sentTo = (request: HttpClientRequest.HttpClientRequest, origin: string): boolean =>
+  Either.match(UrlParams.makeUrl(request.url, request.urlParams, request.hash), {
+    onLeft: () => false,
+    onRight: (url) => url.origin === origin && url.username === "" && url.password === ""
+  })
+
+/**
+ * With `origin`, a request to any other origin fails with `Invalid` (reason `config`) before a
+ * token is asked for or anything is sent: a path such as `@host:port/x` after the base URL makes
+ * the base URL's host a user name, and the token would go to `host`.
+ */
 export const authorize =
-  (tokens: Tokens, rejection: Rejection) =>
+  (tokens: Tokens, rejection: Rejection, origin?: string | undefined) =>
   <E, R>(client: HttpClient.HttpClient.With<E, R>): HttpClient.HttpClient.With<E | TokenError, R> => {
     /**
      * Sends `request` with the current token. A 401 drops that token, and `onRejected` says what
@@ -78,8 +92,16 @@ export const authorize =
         })
       )
 
+    const elsewhere = new Invalid({
+      provider: tokens.provider,
+      reason: "config",
+      detail: "the request's URL is not on the provider's origin; the token is not sent there"
+    })
+
     const execute = (request: HttpClientRequest.HttpClientRequest) =>
-      replayable(request.body)
+      origin !== undefined && !sentTo(request, origin)
+        ? Effect.fail(elsewhere)
+        : replayable(request.body)
         ? attempt(request, () => attempt(request, (second) => Effect.flatMap(rejection(second), Effect.fail)))
         : attempt(request, notReplayed)
 

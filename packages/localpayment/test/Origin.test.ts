@@ -1,0 +1,63 @@
+/**
+ * The API client prefixes paths with the base URL. A path that turns the prefix into something
+ * else (`@host:port/x` makes the base URL's host a user name) must not take the bearer token to
+ * another host: it fails typed, and nothing is sent anywhere.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { assert, describe, layer } from "@effect/vitest"
+import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
+import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
+import * as Emulator from "@tokenkeeper/sandbox/Localpayment"
+import { Effect, Exit, Layer } from "effect"
+import * as Http from "node:http"
+import type * as Net from "node:net"
+
+/** A server on another loopback port that records the Authorization headers it receives. */
+const elsewhere = Effect.acquireRelease(
+  Effect.async<{ readonly server: Http.Server; readonly seen: Array<string | undefined> }>((resume) => {
+    const seen: Array<string | undefined> = []
+    const server = Http.createServer((request, response) => {
+      seen.push(request.headers.authorization)
+      response.writeHead(200)
+      response.end()
+    })
+    server.listen(0, "127.0.0.1", () => resume(Effect.succeed({ server, seen })))
+  }),
+  ({ server }) =>
+    Effect.async<void>((resume) => {
+      server.close(() => resume(Effect.void))
+    })
+)
+
+layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment's API client and origins", (it) => {
+  describe("a path that would leave the base URL's origin", () => {
+    it.scoped("fails with Invalid (config), and neither the token nor the request goes anywhere", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator.make({})
+        const context = yield* Layer.build(Localpayment.layer({
+          baseUrl: emulator.baseUrl,
+          username: emulator.username,
+          password: emulator.password
+        }))
+        const other = yield* elsewhere
+        const port = (other.server.address() as Net.AddressInfo).port
+        const exit = yield* LocalpaymentClient.get(`@127.0.0.1:${port}/steal`).pipe(
+          Effect.provide(context),
+          Effect.exit
+        )
+        assert.deepStrictEqual(other.seen, [], "nothing reached the other host")
+        assert.isTrue(Exit.isFailure(exit))
+        if (Exit.isFailure(exit)) {
+          const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+          assert.isTrue(error?._tag === "Invalid" && error.reason === "config", String(exit.cause))
+        }
+        assert.deepStrictEqual(yield* emulator.control.tokenRequests, { login: 0, refresh: 0 })
+        // An ordinary path still works.
+        const ok = yield* LocalpaymentClient.get("/api/validation/document").pipe(
+          Effect.provide(context),
+          Effect.map((response) => response.status)
+        )
+        assert.notStrictEqual(ok, 401)
+      }))
+  })
+})
