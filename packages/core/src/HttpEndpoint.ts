@@ -16,6 +16,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { TokenError } from "./TokenError.js"
@@ -198,6 +199,37 @@ export const readJson = (response: HttpClientResponse.HttpClientResponse): Effec
     Effect.orElseSucceed(() => Option.none())
   )
 
+/** A system error's code (ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET) from a transport error's causes. */
+const errorCode = (cause: unknown, depth = 0): string | undefined => {
+  if (depth > 4 || !Predicate.isObject(cause)) return undefined
+  if (
+    Predicate.hasProperty(cause, "code") && Predicate.isString(cause.code) && /^[A-Z][A-Z0-9_]{1,40}$/.test(cause.code)
+  ) {
+    return cause.code
+  }
+  // Node tries every address of a host and reports all failures at once.
+  if (Predicate.hasProperty(cause, "errors") && Array.isArray(cause.errors)) {
+    for (const error of cause.errors) {
+      const code = errorCode(error, depth + 1)
+      if (code !== undefined) return code
+    }
+  }
+  return Predicate.hasProperty(cause, "cause") ? errorCode(cause.cause, depth + 1) : undefined
+}
+
+/** Where a request went, as host and port: no user, path or query. */
+const hostOf = (request: HttpClientRequest.HttpClientRequest): string | undefined => {
+  if (!URL.canParse(request.url)) return undefined
+  const url = new URL(request.url)
+  return `${url.hostname}:${url.port !== "" ? url.port : url.protocol === "https:" ? "443" : "80"}`
+}
+
+/** A transport failure's `Network.detail`: its code and where it happened, nothing else. */
+const transportDetail = (request: HttpClientRequest.HttpClientRequest, cause: unknown): string => {
+  const host = hostOf(request)
+  return [errorCode(cause) ?? "connection failed", host].filter(Predicate.isNotUndefined).join(" ")
+}
+
 /** Thrown by `sendOnce`'s guard when a client is about to send a token request a second time. */
 class Resent {}
 
@@ -279,7 +311,9 @@ export const exchange = <A, I>(
       Effect.catchTags({
         RequestError: (error) =>
           error.reason === "Transport"
-            ? Effect.fail(new Network({ provider, reason: "transport" }))
+            ? Effect.fail(
+              new Network({ provider, reason: "transport", detail: transportDetail(error.request, error.cause) })
+            )
             : Effect.fail(new Invalid({ provider, reason: "config", detail: "the request could not be built" })),
         // A client that fails on statuses (filterStatusOk) still carries the response: read it as usual.
         ResponseError: (error) => Effect.succeed(error.response)
@@ -288,7 +322,11 @@ export const exchange = <A, I>(
     const text = yield* readBody(
       response,
       invalidResponse(response.status),
-      new Network({ provider, reason: "transport" })
+      new Network({
+        provider,
+        reason: "transport",
+        detail: `the connection broke while the answer was read (${hostOf(options.request) ?? "?"})`
+      })
     )
     if (response.status >= 300 && response.status < 400) {
       return yield* new Invalid({ provider, reason: "response", status: response.status, detail: redirected.detail })

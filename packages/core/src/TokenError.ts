@@ -109,7 +109,8 @@ export type NetworkReason = typeof NetworkReason.Type
 
 /**
  * The provider could not be reached or did not answer usefully in time. This is the only error
- * the retry schedule retries; `retryAfter` carries the provider's `Retry-After`, when it sent one.
+ * the retry schedule retries; `retryAfter` carries the provider's `Retry-After`, when it sent one,
+ * and `detail` what failed (a transport error's code, host and port).
  *
  * @since 0.1.0
  * @category errors
@@ -118,14 +119,20 @@ export class Network extends Schema.TaggedError<Network>("@tokenkeeper/core/Netw
   provider: Schema.String,
   reason: NetworkReason,
   status,
-  retryAfter: Schema.optional(Schema.DurationFromSelf)
+  retryAfter: Schema.optional(Schema.DurationFromSelf),
+  /**
+   * What failed, as far as it is safe to say: the transport's error code and the host and port
+   * (`ECONNREFUSED api.example.com:443`), or the time limit. Never a URL's query, a body or a secret.
+   */
+  detail: Schema.optional(Schema.String)
 }) {
   /**
    * @since 0.1.0
    */
   override get message(): string {
     const after = this.retryAfter === undefined ? "" : `, retry after ${Duration.format(this.retryAfter)}`
-    return describe(this.provider, `unreachable (${this.reason}${after})`, this.status)
+    const detail = this.detail === undefined ? "" : `: ${this.detail}`
+    return describe(this.provider, `unreachable (${this.reason}${after})`, this.status) + detail
   }
 }
 

@@ -46,7 +46,12 @@ export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Requests => 
     const attempt = call.pipe(
       Effect.timeoutFail({
         duration: policy.requestTimeout,
-        onTimeout: () => new Network({ provider, reason: "timeout" })
+        onTimeout: () =>
+          new Network({
+            provider,
+            reason: "timeout",
+            detail: `no answer within ${Duration.format(policy.requestTimeout)}`
+          })
       }),
       Metric.trackDuration(duration),
       Effect.tapBoth({
