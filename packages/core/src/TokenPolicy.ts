@@ -6,9 +6,11 @@
  *   cached token at once and starts one background renewal
  * - hard margin: min(5 s, 5% of the lifetime) before expiry the token is no longer handed out;
  *   callers wait for the renewal
- * - retry: `Network` failures only, exponential from 200 ms with jitter, at most 4 retries and
- *   10 s in all; a `Retry-After` of at most 30 s replaces the delay (0 retries at once), a longer
- *   one fails at once
+ * - retry: `Network` failures only, exponential from 200 ms with jitter, at most 4 retries; a
+ *   `Retry-After` of at most 30 s replaces the delay (0 retries at once), a longer one fails at once
+ * - total timeout: 10 s (or the request timeout, if longer) for a token request with all its
+ *   attempts, their timeouts and the delays between them; no retry starts that would wait past it,
+ *   and the last attempt gets only what is left
  * - cool-down after `Invalid` from authenticate: 5 s, doubling with each further `Invalid`, at
  *   most 5 minutes; meanwhile callers get that `Invalid` without a request
  * - request timeout: 10 s per token request
@@ -37,8 +39,10 @@ export interface TokenPolicy {
   readonly maxRetryAfter: Duration.Duration
   /** Successive delays during which an `Invalid` from authenticate is returned without a request. */
   readonly coolDown: Schedule.Schedule<unknown, Invalid>
-  /** Time limit of one token request. */
+  /** Time limit of one attempt of a token request. */
   readonly requestTimeout: Duration.Duration
+  /** Time limit of a token request with all its retries: attempts, timeouts and delays included. */
+  readonly totalTimeout: Duration.Duration
   /** `cached` reuses a token until it is stale; `single-use` issues a new one for every `get`. */
   readonly reuse: "cached" | "single-use"
   /** Renew in the refresh window even when no one asks for a token. */
@@ -59,12 +63,12 @@ export const defaults: TokenPolicy = {
   hardMargin: fraction("5 seconds", 0.05),
   retry: Schedule.exponential("200 millis", 2).pipe(
     Schedule.jittered,
-    Schedule.intersect(Schedule.recurs(4)),
-    Schedule.upTo("10 seconds")
+    Schedule.intersect(Schedule.recurs(4))
   ),
   maxRetryAfter: Duration.seconds(30),
   coolDown: Schedule.exponential("5 seconds", 2).pipe(Schedule.union(Schedule.spaced("5 minutes"))),
   requestTimeout: Duration.seconds(10),
+  totalTimeout: Duration.seconds(10),
   reuse: "cached",
   renewAhead: false
 }
@@ -82,6 +86,8 @@ export interface Options {
   readonly maxRetryAfter?: Duration.DurationInput
   readonly coolDown?: Schedule.Schedule<unknown, Invalid>
   readonly requestTimeout?: Duration.DurationInput
+  /** By default 10 s, or `requestTimeout` if that is longer. */
+  readonly totalTimeout?: Duration.DurationInput
   readonly reuse?: "cached" | "single-use"
   readonly renewAhead?: boolean
 }
@@ -102,15 +108,23 @@ const window = (
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): TokenPolicy => ({
-  refreshWindow: window(options.refreshWindow, defaults.refreshWindow),
-  hardMargin: window(options.hardMargin, defaults.hardMargin),
-  retry: options.retry ?? defaults.retry,
-  maxRetryAfter: options.maxRetryAfter === undefined ? defaults.maxRetryAfter : Duration.decode(options.maxRetryAfter),
-  coolDown: options.coolDown ?? defaults.coolDown,
-  requestTimeout: options.requestTimeout === undefined
+export const make = (options: Options = {}): TokenPolicy => {
+  const requestTimeout = options.requestTimeout === undefined
     ? defaults.requestTimeout
-    : Duration.decode(options.requestTimeout),
-  reuse: options.reuse ?? defaults.reuse,
-  renewAhead: options.renewAhead ?? defaults.renewAhead
-})
+    : Duration.decode(options.requestTimeout)
+  return {
+    refreshWindow: window(options.refreshWindow, defaults.refreshWindow),
+    hardMargin: window(options.hardMargin, defaults.hardMargin),
+    retry: options.retry ?? defaults.retry,
+    maxRetryAfter: options.maxRetryAfter === undefined
+      ? defaults.maxRetryAfter
+      : Duration.decode(options.maxRetryAfter),
+    coolDown: options.coolDown ?? defaults.coolDown,
+    requestTimeout,
+    totalTimeout: options.totalTimeout === undefined
+      ? Duration.max(defaults.totalTimeout, requestTimeout)
+      : Duration.decode(options.totalTimeout),
+    reuse: options.reuse ?? defaults.reuse,
+    renewAhead: options.renewAhead ?? defaults.renewAhead
+  }
+}

@@ -2,6 +2,7 @@
  * One token request as the service sends it: the endpoint's call with a time limit, retried on
  * `Network` per the policy (honouring `Retry-After`), inside a span, counted by outcome.
  */
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
@@ -34,6 +35,14 @@ const retrySchedule = (policy: TokenPolicy) =>
     )
   )
 
+/** `schedule`, stopped before a delay that would end at or past `deadline`: no retry goes out late. */
+const withinDeadline = <In, R>(schedule: Schedule.Schedule<unknown, In, R>, deadline: number) =>
+  Schedule.delays(schedule).pipe(
+    Schedule.checkEffect((_, delay) =>
+      Effect.map(Clock.currentTimeMillis, (now) => now + Duration.toMillis(delay) < deadline)
+    )
+  )
+
 export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Requests => {
   const provider = endpoint.provider
   const schedule = retrySchedule(policy)
@@ -41,27 +50,29 @@ export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Requests => 
   const count = (kind: Telemetry.RequestKind, outcome: Telemetry.Outcome) =>
     Telemetry.increment(Telemetry.tokenRequests, { provider, kind, outcome })
 
+  const timedOut = (limit: Duration.Duration) =>
+    new Network({ provider, reason: "timeout", detail: `no answer within ${Duration.format(limit)}` })
+
   const send = (kind: Telemetry.RequestKind, call: Effect.Effect<Grant, TokenError>) => {
     const duration = Telemetry.timer({ provider, kind })
-    const attempt = call.pipe(
-      Effect.timeoutFail({
-        duration: policy.requestTimeout,
-        onTimeout: () =>
-          new Network({
-            provider,
-            reason: "timeout",
-            detail: `no answer within ${Duration.format(policy.requestTimeout)}`
-          })
-      }),
-      Metric.trackDuration(duration),
-      Effect.tapBoth({
-        onSuccess: () => count(kind, "ok"),
-        onFailure: (error) => count(kind, error._tag)
-      }),
-      Effect.tapError((error) => Effect.logDebug(`tokenkeeper: ${kind} failed`, error.message))
-    )
-    return attempt.pipe(
-      Effect.retry(schedule),
+    /** One attempt, limited by the request timeout and by what is left until `deadline`. */
+    const attempt = (deadline: number) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const limit = Duration.min(policy.requestTimeout, Duration.millis(Math.max(0, deadline - now)))
+        return Effect.timeoutFail(call, { duration: limit, onTimeout: () => timedOut(limit) })
+      }).pipe(
+        Metric.trackDuration(duration),
+        Effect.tapBoth({
+          onSuccess: () => count(kind, "ok"),
+          onFailure: (error) => count(kind, error._tag)
+        }),
+        Effect.tapError((error) => Effect.logDebug(`tokenkeeper: ${kind} failed`, error.message))
+      )
+    // The policy's total timeout bounds the whole request, from the first attempt to the last.
+    return Effect.flatMap(Clock.currentTimeMillis, (start) => {
+      const deadline = start + Duration.toMillis(policy.totalTimeout)
+      return attempt(deadline).pipe(Effect.retry(withinDeadline(schedule, deadline)))
+    }).pipe(
       Effect.tap((grant) =>
         Effect.logDebug(`tokenkeeper: ${kind} succeeded`).pipe(
           Effect.annotateLogs({

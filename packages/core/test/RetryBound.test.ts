@@ -1,0 +1,68 @@
+/**
+ * The documented bound of a failing token request ("10 s in all") holds for the whole request:
+ * attempts, their timeouts and the delays between them. On TestClock.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
+import { Network } from "@tokenkeeper/core/TokenError"
+import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
+import * as TokenService from "@tokenkeeper/core/TokenService"
+import { Clock, Effect, Exit, Fiber, Option, Ref, TestClock } from "effect"
+
+/** An endpoint whose every call takes `stall` (forever when undefined) and then fails with a 503. */
+const failing = (stall: number | undefined) =>
+  Effect.gen(function*() {
+    const calls = yield* Ref.make<ReadonlyArray<number>>([])
+    const call = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      yield* Ref.update(calls, (c) => [...c, now])
+      if (stall === undefined) return yield* Effect.never
+      yield* Effect.sleep(stall)
+      return yield* new Network({ provider: "P", reason: "status", status: 503 })
+    })
+    const endpoint: TokenEndpoint = { provider: "P", authenticate: call, refresh: Option.none() }
+    return { endpoint, calls: Ref.get(calls) }
+  })
+
+/** The exit of `get` once the clock has moved `seconds`, if it has ended by then. */
+const after = (seconds: number, get: Effect.Effect<unknown, unknown>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(get)
+    for (let i = 0; i < seconds * 10; i++) yield* TestClock.adjust("100 millis")
+    return yield* Fiber.poll(fiber)
+  })
+
+const isNetwork = (exit: Option.Option<Exit.Exit<unknown, unknown>>, reason: string) =>
+  Option.isSome(exit) && Exit.isFailure(exit.value) && exit.value.cause._tag === "Fail" &&
+  exit.value.cause.error instanceof Network && exit.value.cause.error.reason === reason
+
+describe("TokenPolicy's bound on a failing token request", () => {
+  it.scoped("a request that never answers fails after 10 s in all, not 10 s per attempt", () =>
+    Effect.gen(function*() {
+      const { calls, endpoint } = yield* failing(undefined)
+      const service = yield* TokenService.make(endpoint, TokenPolicy.defaults)
+      const exit = yield* after(10, service.get)
+      assert.isTrue(isNetwork(exit, "timeout"), String(exit))
+      assert.deepStrictEqual(yield* calls, [0])
+    }))
+
+  it.scoped("slow failures are retried only within the 10 s, the last attempt cut to what is left", () =>
+    Effect.gen(function*() {
+      const { calls, endpoint } = yield* failing(4_000)
+      const service = yield* TokenService.make(endpoint, TokenPolicy.defaults)
+      const exit = yield* after(10, service.get)
+      assert.isTrue(Option.isSome(exit), "ended within 10 s")
+      const at = yield* calls
+      assert.isAtLeast(at.length, 2)
+      for (const t of at) assert.isBelow(t, 10_000)
+    }))
+
+  it.scoped("a short request timeout keeps its retries; the bound then is 10 s", () =>
+    Effect.gen(function*() {
+      const { calls, endpoint } = yield* failing(undefined)
+      const service = yield* TokenService.make(endpoint, TokenPolicy.make({ requestTimeout: "1 second" }))
+      const exit = yield* after(10, service.get)
+      assert.isTrue(isNetwork(exit, "timeout"), String(exit))
+      assert.strictEqual((yield* calls).length, 5, "the first attempt and four retries")
+    }))
+})
