@@ -13,6 +13,23 @@ const root = Path.resolve(import.meta.dirname, "..")
 const packages = Fs.readdirSync(Path.join(root, "packages")).map((name) => Path.join(root, "packages", name))
   .filter((dir) => Fs.existsSync(Path.join(dir, "tsconfig.build.json")))
 
+// Every public module (src/*.ts) must be an entry of the packed package, or a consumer cannot
+// import it although the workspace can: the dist exports are listed one by one (as Effect lists
+// its own) so that attw checks each, and typesVersions serves the same to node10 resolution.
+const missing = packages.flatMap((dir) => {
+  const manifest = JSON.parse(Fs.readFileSync(Path.join(dir, "package.json"), "utf8"))
+  const exports = manifest.publishConfig?.exports ?? {}
+  const typesVersions = manifest.publishConfig?.typesVersions?.["*"] ?? {}
+  return Fs.readdirSync(Path.join(dir, "src"))
+    .filter((file) => file.endsWith(".ts") && file !== "index.ts" && file !== "bin.ts")
+    .map((file) => file.slice(0, -3))
+    .filter((module) => exports[`./${module}`] === undefined || typesVersions[module] === undefined)
+    .map((module) => `${manifest.name}/${module}`)
+})
+if (missing.length > 0) {
+  throw new Error(`not in publishConfig.exports and publishConfig.typesVersions: ${missing.join(", ")}`)
+}
+
 for (const dir of packages) {
   Fs.rmSync(Path.join(dir, "dist"), { recursive: true, force: true })
   for (const info of ["esm.tsbuildinfo", "cjs.tsbuildinfo"]) Fs.rmSync(Path.join(dir, "build", info), { force: true })
