@@ -46,6 +46,7 @@ const portInUse = (error: HttpServerError.ServeError, base: number) => {
     Effect.andThen(() => {
       process.exitCode = 1
     }),
+    // Ends the program without a failure for runMain to report; the exit code stays 1.
     Effect.andThen(Effect.interrupt)
   )
 }
