@@ -40,7 +40,7 @@ const decodeClaims = Schema.decodeUnknownOption(Schema.parseJson(Claims))
 export const claims = (token: string): Option.Option<Claims> => {
   const parts = token.split(".")
   if (parts.length !== 3) return Option.none()
-  return Encoding.decodeBase64UrlString(parts[1]).pipe(
+  return Encoding.decodeBase64UrlString(parts[1]!).pipe(
     Either.getRight,
     Option.flatMap(decodeClaims)
   )

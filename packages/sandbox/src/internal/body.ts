@@ -49,7 +49,7 @@ const parseForm = (bytes: ArrayBuffer, contentType: string) =>
 export const read: Effect.Effect<Body, never, HttpServerRequest.HttpServerRequest> = Effect.gen(function*() {
   const request = yield* HttpServerRequest.HttpServerRequest
   const contentType = request.headers["content-type"] ?? ""
-  const mediaType = contentType.split(";")[0].trim().toLowerCase()
+  const mediaType = contentType.split(";")[0]!.trim().toLowerCase()
   const bytes = yield* request.arrayBuffer.pipe(
     HttpIncomingMessage.withMaxBodySize(Option.some(maxBytes)),
     Effect.option
@@ -61,7 +61,7 @@ export const read: Effect.Effect<Body, never, HttpServerRequest.HttpServerReques
     const json = parseJson(text)
     return json._tag === "Right"
       ? { _tag: "Json", value: json.right }
-      : { _tag: "Malformed", message: ParseResult.ArrayFormatter.formatErrorSync(json.left)[0].message, text }
+      : { _tag: "Malformed", message: ParseResult.ArrayFormatter.formatErrorSync(json.left)[0]!.message, text }
   }
   if (isForm(mediaType)) {
     return yield* parseForm(bytes.value, contentType).pipe(

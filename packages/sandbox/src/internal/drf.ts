@@ -84,7 +84,7 @@ const errorsOf = (error: ParseResult.ParseError): Errors => {
     const path = issue.path.length === 0 ? ["non_field_errors"] : issue.path.map(String)
     let node = errors
     for (const key of path.slice(0, -1)) node = node[key] ??= {}
-    const leaf = path[path.length - 1]
+    const leaf = path[path.length - 1]!
     node[leaf] = [...(node[leaf] ?? []), issue.message]
   }
   return errors

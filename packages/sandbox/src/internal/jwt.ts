@@ -78,6 +78,6 @@ export const encode = <A, I>(schema: Schema.Schema<A, I>, signer: Signer, claims
 export const decode = <A, I>(schema: Schema.Schema<A, I>, signer: Signer, token: string): Option.Option<A> => {
   const parts = token.split(".")
   if (parts.length !== 3 || parts[0] !== signer.header) return Option.none()
-  if (!signer.verify(`${parts[0]}.${parts[1]}`, Buffer.from(parts[2], "base64url"))) return Option.none()
-  return Schema.decodeUnknownOption(Schema.parseJson(schema))(Buffer.from(parts[1], "base64url").toString("utf8"))
+  if (!signer.verify(`${parts[0]}.${parts[1]}`, Buffer.from(parts[2]!, "base64url"))) return Option.none()
+  return Schema.decodeUnknownOption(Schema.parseJson(schema))(Buffer.from(parts[1]!, "base64url").toString("utf8"))
 }

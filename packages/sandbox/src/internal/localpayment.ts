@@ -190,7 +190,7 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
     if (parts.length === 0 || parts[0] !== "Bearer") return yield* Effect.fail(notProvided)
     if (parts.length !== 2) return yield* Effect.fail(badHeader)
     const now = yield* emulator.now
-    const token = Jwt.decode(AccessClaims, signer, parts[1])
+    const token = Jwt.decode(AccessClaims, signer, parts[1]!)
     const grant = Option.isSome(token) ? yield* emulator.tokens.authorize(token.value.jti, now, false) : Option.none()
     if (Option.isNone(grant)) return yield* Effect.fail(accessNotValid)
   })
@@ -246,7 +246,7 @@ export const pages: Faults.Pages = {
     }
   },
   notFound: (request) => {
-    const [path, query] = request.url.split("?", 2)
+    const [path = "", query] = request.url.split("?", 2)
     if (known[path]) {
       return Reply.json(Detail, { detail: `Method "${request.method}" not allowed.` }, {
         status: 405,

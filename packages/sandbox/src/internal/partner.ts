@@ -172,11 +172,15 @@ const known: Readonly<Record<string, string>> = { "/api/oauth/token": "POST", "/
 /** @internal */
 export const pages: Faults.Pages = {
   status: (status, retryAfter) => {
-    const message = status === 429 ? "Too Many Attempts." : status === 500 ? "Server Error" : Reply.reasons[status]
+    const message = status === 429
+      ? "Too Many Attempts."
+      : status === 500
+      ? "Server Error"
+      : Reply.reasons[status] ?? ""
     return Reply.withRetryAfter(Reply.json(Message, { message }, { status }), retryAfter)
   },
   notFound: (request) => {
-    const path = request.url.split("?")[0].replace(/\/+$/, "")
+    const path = request.url.split("?")[0]!.replace(/\/+$/, "")
     const route = path.replace(/^\//, "")
     const supported = known[path]
     return supported === undefined

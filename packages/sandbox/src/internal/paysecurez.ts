@@ -107,7 +107,7 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) =>
     const authenticate = Effect.gen(function*() {
       const request = yield* HttpServerRequest.HttpServerRequest
       const match = /^\s*bearer\s+(\S+)\s*$/i.exec(request.headers["authorization"] ?? "")
-      const claims = match === null ? Option.none() : Jwt.decode(Claims, signer, match[1])
+      const claims = match === null ? Option.none() : Jwt.decode(Claims, signer, match[1]!)
       if (Option.isNone(claims)) return yield* Effect.fail(badToken)
       const { singleUse } = yield* emulator.settings
       const grant = yield* emulator.tokens.authorize(claims.value.jti, yield* emulator.now, singleUse)
@@ -154,7 +154,7 @@ export const routes = (emulator: Emulator.Emulator<Settings>): Effect.Effect<Htt
 /** @internal */
 export const pages: Faults.Pages = {
   status: (status, retryAfter) => {
-    const error = status === 429 ? "ThrottlerException: Too Many Requests" : Reply.reasons[status]
+    const error = status === 429 ? "ThrottlerException: Too Many Requests" : Reply.reasons[status] ?? ""
     return Reply.withRetryAfter(nestError(status, error), retryAfter)
   },
   // Express's own words for an unknown route, through the same filter.
