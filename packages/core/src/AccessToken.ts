@@ -176,6 +176,24 @@ const isBearerToken = (token: string): boolean => /^[A-Za-z0-9\-._~+/]+=*$/.test
  * `Invalid` (reason `response`) when the access token's expiry is missing, under a millisecond, NaN
  * or over a year, when a refresh token's stated expiry is absurd, or when the token type is not Bearer.
  *
+ * @example
+ * ```ts
+ * import { AccessToken } from "@tokenkeeper/core"
+ * import { Effect } from "effect"
+ *
+ * // A response with `expires_in` (seconds), received for a request sent at `sentAt`
+ * const grant = Effect.runSync(AccessToken.fromResponse({
+ *   provider: "Example",
+ *   sentAt: Date.now(),
+ *   accessToken: "2YotnFZFEjr1zCsicMWpAA",
+ *   tokenType: "Bearer",
+ *   expiresIn: 3600
+ * }))
+ * assert.strictEqual(AccessToken.lifetime(grant.access), 3_600_000)
+ * // The value stays Redacted: printing the token does not print it
+ * assert.strictEqual(String(grant.access.value), "<redacted>")
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

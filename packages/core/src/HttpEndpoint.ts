@@ -31,6 +31,19 @@ const loopback = (hostname: string) =>
  * `?query` nor a `#fragment`; an endpoint's own URL (`query: true`, e.g. an OAuth2 token URL,
  * RFC 6749 §3.2) may carry a query. Nothing is sent to a refused URL.
  *
+ * @example
+ * ```ts
+ * import { HttpEndpoint } from "@tokenkeeper/core"
+ * import { Effect, Exit } from "effect"
+ *
+ * const base = Effect.runSync(HttpEndpoint.secureUrl("Example", "https://gateway.example.com/lp"))
+ * assert.strictEqual(HttpEndpoint.join(base, "/api/token/"), "https://gateway.example.com/lp/api/token/")
+ *
+ * // Plain HTTP is refused, except to a loopback host such as the sandbox
+ * assert.ok(Exit.isFailure(Effect.runSyncExit(HttpEndpoint.secureUrl("Example", "http://api.example.com"))))
+ * assert.ok(Exit.isSuccess(Effect.runSyncExit(HttpEndpoint.secureUrl("Example", "http://127.0.0.1:4010"))))
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

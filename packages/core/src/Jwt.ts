@@ -34,6 +34,19 @@ const decodeClaims = Schema.decodeUnknownOption(Schema.parseJson(Claims))
 /**
  * The claims of `token` if it is a JWT whose payload is a JSON object with well-typed claims.
  *
+ * @example
+ * ```ts
+ * import { Jwt } from "@tokenkeeper/core"
+ * import { Option } from "effect"
+ *
+ * const payload = Buffer.from(JSON.stringify({ iat: 1700000000, exp: 1700000300 })).toString("base64url")
+ * const claims = Jwt.claims(`eyJhbGciOiJIUzI1NiJ9.${payload}.c2lnbmF0dXJl`)
+ * assert.strictEqual(Option.getOrThrow(claims).exp, 1700000300)
+ *
+ * // An opaque token is not an error: it has no claims
+ * assert.ok(Option.isNone(Jwt.claims("2YotnFZFEjr1zCsicMWpAA")))
+ * ```
+ *
  * @since 0.1.0
  * @category decoding
  */

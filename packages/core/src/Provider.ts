@@ -43,6 +43,29 @@ export interface Spec<TokensId, ClientId> {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Provider, TokenPolicy, TokenService } from "@tokenkeeper/core"
+ * import type { TokenEndpoint } from "@tokenkeeper/core"
+ * import { Context, Layer } from "effect"
+ *
+ * // A provider package's own tags, so that it can share a program with other providers
+ * class AcmeTokens extends Context.Tag("AcmeTokens")<AcmeTokens, TokenService.Service>() {}
+ * class AcmeClient extends Context.Tag("AcmeClient")<AcmeClient, Provider.AuthorizedClient>() {}
+ *
+ * export const layer = (endpoint: TokenEndpoint.TokenEndpoint) =>
+ *   Layer.scopedContext(Provider.context({
+ *     tokens: AcmeTokens,
+ *     client: AcmeClient,
+ *     endpoint,
+ *     policy: TokenPolicy.defaults,
+ *     apiUrl: new URL("https://api.acme.example")
+ *   }))
+ *
+ * // `yield* get("/v1/orders")` calls https://api.acme.example/v1/orders with a bearer token
+ * export const { get } = Provider.accessors(AcmeClient)
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

@@ -11,6 +11,48 @@ import type { Grant, RefreshToken } from "./AccessToken.js"
 import type { Expired, Invalid, Network } from "./TokenError.js"
 
 /**
+ * @example
+ * ```ts
+ * import { HttpClient, HttpClientRequest } from "@effect/platform"
+ * import { AccessToken, HttpEndpoint, TokenService } from "@tokenkeeper/core"
+ * import type { TokenEndpoint } from "@tokenkeeper/core"
+ * import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
+ *
+ * // A provider that trades an API key for a bearer token; one HTTP request per call
+ * const TokenResponse = Schema.Struct({ access_token: Schema.String, expires_in: Schema.Number })
+ *
+ * const acme = Effect.gen(function*() {
+ *   const client = yield* HttpClient.HttpClient
+ *   const apiKey = yield* Config.redacted("ACME_API_KEY")
+ *   const endpoint: TokenEndpoint.TokenEndpoint = {
+ *     provider: "Acme",
+ *     authenticate: Effect.suspend(() =>
+ *       HttpEndpoint.exchange(client, {
+ *         provider: "Acme",
+ *         request: HttpClientRequest.post("https://auth.acme.example/token").pipe(
+ *           HttpClientRequest.bodyUnsafeJson({ api_key: Redacted.value(apiKey) })
+ *         ),
+ *         success: TokenResponse
+ *       })
+ *     ).pipe(
+ *       Effect.flatMap(({ body, sentAt }) =>
+ *         AccessToken.fromResponse({
+ *           provider: "Acme",
+ *           sentAt,
+ *           accessToken: body.access_token,
+ *           expiresIn: body.expires_in
+ *         })
+ *       )
+ *     ),
+ *     refresh: Option.none()
+ *   }
+ *   return endpoint
+ * })
+ *
+ * // TokenService adds caching, single-flight renewal, retries and timeouts
+ * export const AcmeTokens = Layer.unwrapEffect(Effect.map(acme, (endpoint) => TokenService.layer(endpoint)))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */

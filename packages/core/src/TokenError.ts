@@ -2,6 +2,23 @@
  * The three ways getting a token can fail. Every failure of tokenkeeper reaches the caller as one
  * of these, never as an untyped exception, and none of them ever holds a secret or a token.
  *
+ * @example
+ * ```ts
+ * import { TokenError, TokenService } from "@tokenkeeper/core"
+ * import { Effect } from "effect"
+ *
+ * // Every failure is one of three tags, each with the provider's name and a reason
+ * export const token = TokenService.get.pipe(
+ *   Effect.tapErrorTag("Invalid", (error) => Effect.logError(`check the configuration: ${error.message}`)),
+ *   Effect.tapErrorTag("Network", (error) => Effect.logWarning(`provider unavailable: ${error.message}`))
+ * )
+ *
+ * // Messages name the provider and the reason, never a secret or a token
+ * const error = new TokenError.Invalid({ provider: "Localpayment", reason: "credentials", status: 401 })
+ * assert.strictEqual(error.message, "Localpayment: invalid (credentials) (HTTP 401)")
+ * assert.ok(TokenError.isTokenError(error))
+ * ```
+ *
  * @since 0.1.0
  */
 import * as Duration from "effect/Duration"

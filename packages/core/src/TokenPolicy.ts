@@ -105,6 +105,23 @@ const window = (
 /**
  * The defaults with `options` applied.
  *
+ * @example
+ * ```ts
+ * import { TokenPolicy } from "@tokenkeeper/core"
+ * import { Duration, Schedule } from "effect"
+ *
+ * const policy = TokenPolicy.make({
+ *   refreshWindow: "2 minutes",
+ *   hardMargin: "10 seconds",
+ *   retry: Schedule.recurs(2),
+ *   requestTimeout: "5 seconds"
+ * })
+ * assert.strictEqual(Duration.toMillis(policy.hardMargin(Duration.minutes(30))), 10_000)
+ *
+ * // By default a 5-minute token is renewed in the background from minute 4
+ * assert.strictEqual(Duration.toMillis(TokenPolicy.defaults.refreshWindow(Duration.minutes(5))), 60_000)
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

@@ -174,6 +174,33 @@ export const layer = (
 ): Layer.Layer<TokenService> => Layer.scoped(TokenService, make(endpoint, policy, store))
 
 /**
+ * A token valid now, from the `TokenService` in the context.
+ *
+ * @example
+ * ```ts
+ * import { AccessToken, TokenService } from "@tokenkeeper/core"
+ * import type { TokenEndpoint } from "@tokenkeeper/core"
+ * import { Clock, Effect, Option } from "effect"
+ *
+ * // An endpoint that counts its requests (a provider package supplies the real one)
+ * let requests = 0
+ * const endpoint: TokenEndpoint.TokenEndpoint = {
+ *   provider: "Example",
+ *   authenticate: Effect.flatMap(Clock.currentTimeMillis, (sentAt) =>
+ *     AccessToken.fromResponse({ provider: "Example", sentAt, accessToken: `token-${++requests}`, expiresIn: 3600 })),
+ *   refresh: Option.none()
+ * }
+ *
+ * const program = Effect.gen(function*() {
+ *   // Ten fibers ask at once: one token request, one token for all
+ *   const tokens = yield* Effect.all(Array.from({ length: 10 }, () => TokenService.get), { concurrency: "unbounded" })
+ *   assert.ok(tokens.every((token) => AccessToken.sameValue(token, tokens[0])))
+ *   assert.strictEqual(requests, 1)
+ * })
+ *
+ * Effect.runPromise(program.pipe(Effect.provide(TokenService.layer(endpoint))))
+ * ```
+ *
  * @since 0.1.0
  * @category accessors
  */

@@ -14,6 +14,28 @@ import * as Option from "effect/Option"
 import type { Grant } from "./AccessToken.js"
 
 /**
+ * @example
+ * ```ts
+ * import { TokenPolicy, TokenService, TokenStore } from "@tokenkeeper/core"
+ * import type { AccessToken, TokenEndpoint } from "@tokenkeeper/core"
+ * import { Effect, Layer, Option, Ref } from "effect"
+ *
+ * // A store shared by the services of one process (`@tokenkeeper/redis` shares across replicas)
+ * const inMemory = Effect.gen(function*() {
+ *   const slot = yield* Ref.make(Option.none<AccessToken.Grant>())
+ *   const lock = yield* Effect.makeSemaphore(1)
+ *   const store: TokenStore.TokenStore = {
+ *     load: Ref.get(slot),
+ *     save: (grant) => Ref.set(slot, Option.some(grant)),
+ *     withLock: lock.withPermits(1)
+ *   }
+ *   return store
+ * })
+ *
+ * export const layer = (endpoint: TokenEndpoint.TokenEndpoint) =>
+ *   Layer.unwrapEffect(Effect.map(inMemory, (store) => TokenService.layer(endpoint, TokenPolicy.defaults, store)))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
