@@ -3,7 +3,7 @@ import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["**/build", "**/dist", "**/node_modules", "**/*.md", "**/*.json"] },
+  { ignores: ["**/build", "**/dist", "**/docs", "**/node_modules", "**/*.md", "**/*.json"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...effectEslint.configs.dprint,

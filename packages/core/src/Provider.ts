@@ -45,8 +45,8 @@ export interface Spec<TokensId, ClientId> {
 /**
  * @example
  * ```ts
- * import { Provider, TokenPolicy, TokenService } from "@tokenkeeper/core"
- * import type { TokenEndpoint } from "@tokenkeeper/core"
+ * import { Provider, TokenPolicy } from "@tokenkeeper/core"
+ * import type { TokenEndpoint, TokenService } from "@tokenkeeper/core"
  * import { Context, Layer } from "effect"
  *
  * // A provider package's own tags, so that it can share a program with other providers

@@ -186,8 +186,11 @@ export const layer = (
  * let requests = 0
  * const endpoint: TokenEndpoint.TokenEndpoint = {
  *   provider: "Example",
- *   authenticate: Effect.flatMap(Clock.currentTimeMillis, (sentAt) =>
- *     AccessToken.fromResponse({ provider: "Example", sentAt, accessToken: `token-${++requests}`, expiresIn: 3600 })),
+ *   authenticate: Effect.flatMap(
+ *     Clock.currentTimeMillis,
+ *     (sentAt) =>
+ *       AccessToken.fromResponse({ provider: "Example", sentAt, accessToken: `token-${++requests}`, expiresIn: 3600 })
+ *   ),
  *   refresh: Option.none()
  * }
  *

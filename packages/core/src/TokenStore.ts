@@ -16,8 +16,8 @@ import type { Grant } from "./AccessToken.js"
 /**
  * @example
  * ```ts
- * import { TokenPolicy, TokenService, TokenStore } from "@tokenkeeper/core"
- * import type { AccessToken, TokenEndpoint } from "@tokenkeeper/core"
+ * import { TokenPolicy, TokenService } from "@tokenkeeper/core"
+ * import type { AccessToken, TokenEndpoint, TokenStore } from "@tokenkeeper/core"
  * import { Effect, Layer, Option, Ref } from "effect"
  *
  * // A store shared by the services of one process (`@tokenkeeper/redis` shares across replicas)

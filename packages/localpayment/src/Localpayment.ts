@@ -189,6 +189,33 @@ export type Services = TokenService.TokenService | LocalpaymentTokens | Localpay
  * Logs in with username and password. Fails with `Invalid` (reason `config`) before anything is
  * sent when the base URL is not HTTPS (plain HTTP is allowed to loopback hosts only).
  *
+ * @example
+ * ```ts
+ * import { HttpBody, HttpClientResponse } from "@effect/platform"
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Localpayment, LocalpaymentClient } from "@tokenkeeper/localpayment"
+ * import { Config, Effect, Layer } from "effect"
+ *
+ * // One merchant's tokens on stage; the password stays Redacted from the environment to the request
+ * const LocalpaymentLive = Layer.unwrapEffect(
+ *   Effect.map(Config.redacted("LOCALPAYMENT_PASSWORD"), (password) =>
+ *     Localpayment.layer({
+ *       environment: "stage",
+ *       username: "merchant@example.com",
+ *       password,
+ *       policy: { requestTimeout: "5 seconds" }
+ *     }))
+ * ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+ *
+ * // Logs in on the first call, then reuses and renews the token behind the scenes
+ * export const main = LocalpaymentClient.post("/api/validation/document", {
+ *   body: HttpBody.unsafeJson({ country: "ARG", document: { id: "1791234561009", type: "RUC" } })
+ * }).pipe(
+ *   Effect.flatMap(HttpClientResponse.filterStatusOk),
+ *   Effect.provide(LocalpaymentLive)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -239,6 +239,32 @@ export const make = (
 /**
  * `make` as a layer: the generic `TokenService`, `OAuth2Tokens` and `OAuth2Client`.
  *
+ * @example
+ * ```ts
+ * import { HttpClientResponse } from "@effect/platform"
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { OAuth2, OAuth2Client } from "@tokenkeeper/oauth2"
+ * import { Config, Effect, Layer } from "effect"
+ *
+ * // Any RFC 6749 server: form body, HTTP Basic client authentication, a scope and an audience
+ * const OAuth2Live = Layer.unwrapEffect(
+ *   Effect.map(Config.redacted("OAUTH2_CLIENT_SECRET"), (clientSecret) =>
+ *     OAuth2.layer({
+ *       tokenUrl: "https://auth.example.com/oauth/token",
+ *       clientId: "reporting-service",
+ *       clientSecret,
+ *       scope: ["reports:read"],
+ *       audience: "https://api.example.com",
+ *       apiUrl: "https://api.example.com"
+ *     }))
+ * ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+ *
+ * export const main = OAuth2Client.get("/v1/reports").pipe(
+ *   Effect.flatMap(HttpClientResponse.filterStatusOk),
+ *   Effect.provide(OAuth2Live)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -143,6 +143,36 @@ export type Services = TokenService.TokenService | PaySecurezTokens | PaySecurez
  * Gets tokens with the client id and secret. Fails with `Invalid` (reason `config`) before anything
  * is sent when the base URL is not HTTPS (plain HTTP is allowed to loopback hosts only).
  *
+ * @example
+ * ```ts
+ * import { HttpBody, HttpClientResponse } from "@effect/platform"
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { PaySecurez, PaySecurezClient } from "@tokenkeeper/paysecurez"
+ * import { Config, Effect, Layer, Schema } from "effect"
+ *
+ * const Transaction = Schema.Struct({ txNo: Schema.String, status: Schema.String })
+ *
+ * // A new token for each transaction, as PaySecurez recommends: both calls share it
+ * const pay = (amount: number, reference: string) =>
+ *   PaySecurez.withFreshToken(Effect.gen(function*() {
+ *     const created = yield* PaySecurezClient.post("/api/v1/transactions", {
+ *       body: HttpBody.unsafeJson({ amount, currency: "USD", reference })
+ *     }).pipe(Effect.flatMap(HttpClientResponse.schemaBodyJson(Transaction)))
+ *     return yield* PaySecurezClient.get(`/api/v1/transactions/${created.txNo}/status`).pipe(
+ *       Effect.flatMap(HttpClientResponse.schemaBodyJson(Transaction))
+ *     )
+ *   }))
+ *
+ * const PaySecurezLive = Layer.unwrapEffect(
+ *   Effect.map(
+ *     Config.redacted("PAYSECUREZ_CLIENT_SECRET"),
+ *     (clientSecret) => PaySecurez.layer({ clientId: "merchant-42", clientSecret })
+ *   )
+ * ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+ *
+ * export const main = pay(100, "order-1").pipe(Effect.provide(PaySecurezLive))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -4,12 +4,19 @@
  * replica asks the provider and the others adopt its result. Redis down or slow is never an
  * error: the store answers "nothing stored" and the replica renews on its own.
  *
+ * @example
  * ```ts
- * const Live = Layer.unwrapScoped(Effect.gen(function*() {
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Localpayment } from "@tokenkeeper/localpayment"
+ * import { RedisTokenStore } from "@tokenkeeper/redis"
+ * import { Effect, Layer } from "effect"
+ *
+ * // TOKENKEEPER_REDIS_URL and TOKENKEEPER_REDIS_KEY from the environment, one key per set of credentials
+ * export const LocalpaymentLive = Layer.unwrapScoped(Effect.gen(function*() {
  *   const store = yield* RedisTokenStore.makeConfig({ key: "tokenkeeper:localpayment:merchant-1" })
  *   const options = yield* Localpayment.config
  *   return Localpayment.layer({ ...options, store })
- * }))
+ * })).pipe(Layer.provide(NodeHttpClient.layerUndici))
  * ```
  *
  * @since 0.1.0

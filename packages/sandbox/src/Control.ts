@@ -163,6 +163,22 @@ export type TokenRequests = typeof TokenRequests.Type
  * switches). Faults queue up: `fail(a, 2)` then `fail(b)` answers a, a, b to the next three token
  * requests. Faults and the outage apply to the token routes only.
  *
+ * @example
+ * ```ts
+ * import { TokenService } from "@tokenkeeper/core"
+ * import { Control, Sandbox } from "@tokenkeeper/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // In a test: the next two token requests answer 503 with `Retry-After: 1`, then the emulator recovers
+ * export const retriesThroughAnOutage = Effect.gen(function*() {
+ *   const { localpayment } = yield* Sandbox.Sandbox
+ *   yield* localpayment.control.reset
+ *   yield* localpayment.control.fail(Control.status(503, { retryAfter: 1 }), 2)
+ *   yield* TokenService.get
+ *   return yield* localpayment.control.counters
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */

@@ -104,6 +104,19 @@ export class Localpayment extends Context.Tag("@tokenkeeper/sandbox/Localpayment
 /**
  * Starts the emulator on 127.0.0.1; it stops when the scope closes.
  *
+ * @example
+ * ```ts
+ * import { Localpayment } from "@tokenkeeper/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // Tokens that live 2 seconds, to test renewal without waiting minutes
+ * export const emulator = Effect.gen(function*() {
+ *   const localpayment = yield* Localpayment.make({ accessLifetime: 2, rotation: true })
+ *   yield* localpayment.control.configure({ latency: 50 })
+ *   return localpayment.baseUrl
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

@@ -107,6 +107,19 @@ export class Partner extends Context.Tag("@tokenkeeper/sandbox/Partner")<Partner
 /**
  * Starts the emulator on 127.0.0.1; it stops when the scope closes.
  *
+ * @example
+ * ```ts
+ * import { Partner } from "@tokenkeeper/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // Tokens that live 2 seconds, to test renewal without waiting minutes
+ * export const emulator = Effect.gen(function*() {
+ *   const partner = yield* Partner.make({ accessLifetime: 2, issueRefreshTokens: true })
+ *   yield* partner.control.configure({ latency: 50 })
+ *   return partner.baseUrl
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

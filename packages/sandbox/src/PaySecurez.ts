@@ -92,6 +92,19 @@ export class PaySecurez extends Context.Tag("@tokenkeeper/sandbox/PaySecurez")<P
 /**
  * Starts the emulator on 127.0.0.1; it stops when the scope closes.
  *
+ * @example
+ * ```ts
+ * import { PaySecurez } from "@tokenkeeper/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // Tokens that live 2 seconds, to test renewal without waiting minutes
+ * export const emulator = Effect.gen(function*() {
+ *   const paysecurez = yield* PaySecurez.make({ accessLifetime: 2, singleUse: true })
+ *   yield* paysecurez.control.configure({ latency: 50 })
+ *   return paysecurez.baseUrl
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

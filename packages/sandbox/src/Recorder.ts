@@ -3,11 +3,22 @@
  * logger that keeps every line (message, annotations, cause) and a tracer that keeps every span
  * (attributes, events, exit), plus `renderings`, every way a value may end up printed.
  *
+ * @example
  * ```ts
+ * import { Recorder } from "@tokenkeeper/sandbox"
+ * import { Effect, Redacted } from "effect"
+ *
  * const lines: Array<string> = []
  * const spans: Array<Recorder.RecordedSpan> = []
- * program.pipe(Effect.provide(Recorder.layer(lines, spans)))
- * // then: no line, attribute or event contains the password or a token
+ * const password = Redacted.make("hunter2")
+ *
+ * const program = Effect.logInfo("logging in", password).pipe(Effect.withSpan("login", { attributes: { password } }))
+ * Effect.runSync(program.pipe(Effect.provide(Recorder.layer(lines, spans))))
+ *
+ * // No line, attribute or event contains the password, however it is printed
+ * assert.strictEqual(lines.length, 1)
+ * assert.ok(!lines[0].includes("hunter2"))
+ * assert.ok(Recorder.renderings(spans[0].attributes.get("password")).every((text) => !text.includes("hunter2")))
  * ```
  *
  * @since 0.1.0
@@ -65,13 +76,37 @@ export const logger = (lines: Array<string>): Logger.Logger<unknown, void> =>
  * @category models
  */
 export class RecordedSpan implements Tracer.Span {
+  /**
+   * @since 0.1.0
+   */
   readonly _tag = "Span"
+  /**
+   * @since 0.1.0
+   */
   readonly sampled = true
+  /**
+   * @since 0.1.0
+   */
   readonly spanId: string
+  /**
+   * @since 0.1.0
+   */
   readonly traceId: string
+  /**
+   * @since 0.1.0
+   */
   readonly attributes = new Map<string, unknown>()
+  /**
+   * @since 0.1.0
+   */
   readonly events: Array<{ readonly name: string; readonly attributes: Record<string, unknown> }> = []
+  /**
+   * @since 0.1.0
+   */
   readonly links: Array<Tracer.SpanLink>
+  /**
+   * @since 0.1.0
+   */
   status: Tracer.SpanStatus
 
   constructor(
@@ -89,18 +124,30 @@ export class RecordedSpan implements Tracer.Span {
     this.status = { _tag: "Started", startTime }
   }
 
+  /**
+   * @since 0.1.0
+   */
   end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
     this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
   }
 
+  /**
+   * @since 0.1.0
+   */
   attribute(key: string, value: unknown): void {
     this.attributes.set(key, value)
   }
 
+  /**
+   * @since 0.1.0
+   */
   event(name: string, _startTime: bigint, attributes?: Record<string, unknown>): void {
     this.events.push({ name, attributes: attributes ?? {} })
   }
 
+  /**
+   * @since 0.1.0
+   */
   addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
     this.links.push(...links)
   }

@@ -46,6 +46,31 @@ export interface Options {
 /**
  * Starts the three emulators on 127.0.0.1; they stop when the scope closes.
  *
+ * @example
+ * ```ts
+ * import { HttpBody, HttpClientResponse } from "@effect/platform"
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Localpayment, LocalpaymentClient } from "@tokenkeeper/localpayment"
+ * import { Sandbox } from "@tokenkeeper/sandbox"
+ * import { Effect, Layer } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   // The three emulators on free loopback ports, until the scope closes
+ *   const sandbox = yield* Sandbox.make({ localpayment: { accessLifetime: 60 } })
+ *   const LocalpaymentLive = Localpayment.layerConfig().pipe(
+ *     Layer.provide(Layer.setConfigProvider(Sandbox.configProvider(sandbox)))
+ *   )
+ *   const validate = LocalpaymentClient.post("/api/validation/document", {
+ *     body: HttpBody.unsafeJson({ country: "ARG", document: { id: "1791234561009", type: "RUC" } })
+ *   }).pipe(Effect.flatMap(HttpClientResponse.filterStatusOk))
+ *   yield* validate.pipe(Effect.repeatN(2), Effect.provide(LocalpaymentLive))
+ *   // Three calls, one login
+ *   assert.deepStrictEqual(yield* sandbox.localpayment.control.tokenRequests, { login: 1, refresh: 0 })
+ * })
+ *
+ * Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)))
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
