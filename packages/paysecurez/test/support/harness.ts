@@ -90,15 +90,15 @@ export const sandbox = (
   )
 
 /**
- * Tokens that we retire 1 s after we asked for them, while the server accepts them for 1.5 s more:
- * a pause of just over a second forces a renewal, and a request that set off with a token still has
+ * Tokens that we retire 2 s after we asked for them, while the server accepts them for 1.5 s more:
+ * a pause of just over 2 s forces a renewal, and a request that set off with a token still has
  * 1.5 s to reach the server, which holds on a loaded machine (the default margins of a short token,
  * a few percent of its life, do not). No stale phase, so no background renewal mid-test.
  */
 export const quickExpiry = {
-  accessLifetime: 2.5,
-  /** Just over the second a token is usable for. */
-  pause: "1050 millis",
+  accessLifetime: 3.5,
+  /** Just over the 2 s a token is usable for. */
+  pause: "2050 millis",
   policy: { refreshWindow: "1500 millis", hardMargin: "1500 millis" } satisfies TokenPolicy.Options
 } as const
 
