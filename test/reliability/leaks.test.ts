@@ -91,20 +91,32 @@ const recording = (client: HttpClient.HttpClient, wire: Wire): HttpClient.HttpCl
 
 // --- the scenario ---------------------------------------------------------------------------------------
 
-/** Three retries 20 ms apart, 500 ms per request, a short cool-down. */
+/** Three retries 20 ms apart, 1 s per request, a short cool-down. */
 const policy: TokenPolicy.Options = {
   retry: Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(3))),
-  requestTimeout: "500 millis",
-  coolDown: Schedule.spaced("100 millis")
+  // Generous: on a loaded machine a shorter limit can expire before the request reaches the server.
+  requestTimeout: "1 second",
+  coolDown: Schedule.spaced("100 millis"),
+  // With `accessLifetime` below: tokens retired 300 ms after they were asked for, while the server
+  // accepts them for 1.5 s more, so a call in flight on a loaded machine still carries a valid one.
+  refreshWindow: "1500 millis",
+  hardMargin: "1500 millis"
 }
+
+/** PaySecurez's and the partner's access token lifetime, in seconds: 300 ms of use, then the margin above. */
+const accessLifetime = 1.8
 
 const wrongPassword = "wr0ng-Passw0rd-for-the-leak-scan"
 const wrongSecret = "wr0ng-client-Secret-for-the-leak-scan"
 
-/** Sleeps past an access token lifetime of 0.4 s, so the next call renews. */
-const pastLifetime = Effect.sleep("450 millis")
-/** Localpayment's tokens carry whole seconds (as simplejwt's): 2 s is believed good for 1 s. */
-const pastLocalpaymentLifetime = Effect.sleep("1100 millis")
+/** Sleeps past the 300 ms a token is used for, so the next call renews. */
+const pastLifetime = Effect.sleep("350 millis")
+/**
+ * Localpayment's tokens carry whole seconds (as simplejwt's): 3 s is believed good for 2 s, of
+ * which the policy's margins leave 500 ms of use.
+ */
+const localpaymentLifetime = 3
+const pastLocalpaymentLifetime = Effect.sleep("550 millis")
 
 const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
   Effect.gen(function*() {
@@ -121,7 +133,7 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
     // retries, a 401 from the resource, withFreshToken, single-use, forbidden, wrong password.
     {
       const lp = sandbox.localpayment
-      yield* lp.control.configure({ accessLifetime: 2, rotation: true, blacklist: true })
+      yield* lp.control.configure({ accessLifetime: localpaymentLifetime, rotation: true, blacklist: true })
       const options = { baseUrl: lp.baseUrl, username: lp.username, password: lp.password, policy }
       const context = yield* Layer.build(Localpayment.layer(options))
       const tokens = Context.get(context, Localpayment.LocalpaymentTokens)
@@ -176,7 +188,7 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
     // tokens (policy and server), a second 401, wrong secret.
     {
       const ps = sandbox.paysecurez
-      yield* ps.control.configure({ accessLifetime: 0.4 })
+      yield* ps.control.configure({ accessLifetime })
       const options = { baseUrl: ps.baseUrl, clientId: ps.clientId, clientSecret: ps.clientSecret, policy }
       const context = yield* Layer.build(PaySecurez.layer(options))
       const tokens = Context.get(context, PaySecurez.PaySecurezTokens)
@@ -222,7 +234,7 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
     // single-use, a second 401, wrong secret.
     {
       const partner = sandbox.partner
-      yield* partner.control.configure({ accessLifetime: 0.4 })
+      yield* partner.control.configure({ accessLifetime })
       const options = {
         baseUrl: partner.baseUrl,
         clientId: partner.clientId,
@@ -261,7 +273,7 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
     // refresh followed by a login, wrong secret.
     {
       const server = sandbox.partner
-      yield* server.control.configure({ accessLifetime: 0.4, issueRefreshTokens: true })
+      yield* server.control.configure({ accessLifetime, issueRefreshTokens: true })
       const options: OAuth2.Options = {
         tokenUrl: `${server.baseUrl}/api/oauth/token`,
         apiUrl: server.baseUrl,
