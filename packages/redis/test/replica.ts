@@ -33,14 +33,20 @@ const round = (lines: Queue.Queue<string>, settings: Round) =>
     const store = settings.redis === undefined ? undefined : yield* RedisTokenStore.make({
       url: settings.redis.url,
       key: settings.redis.key,
-      encryptionKey: Redacted.make(settings.redis.encryptionKey)
+      encryptionKey: Redacted.make(settings.redis.encryptionKey),
+      ...(settings.operationTimeoutMs === undefined ? {} : { operationTimeout: settings.operationTimeoutMs }),
+      ...(settings.connectTimeoutMs === undefined ? {} : { connectTimeout: settings.connectTimeoutMs })
     })
     const context = yield* Layer.build(
       Localpayment.layer({
         baseUrl: settings.baseUrl,
         username: settings.username,
         password: Redacted.make(settings.password),
-        store
+        store,
+        policy: {
+          ...(settings.refreshWindowMs === undefined ? {} : { refreshWindow: settings.refreshWindowMs }),
+          ...(settings.hardMarginMs === undefined ? {} : { hardMargin: settings.hardMarginMs })
+        }
       }).pipe(Layer.provide(NodeHttpClient.layerUndici))
     )
     yield* Console.log("built")

@@ -10,6 +10,12 @@ export const Round = Schema.Struct({
   password: Schema.String,
   durationMs: Schema.Number,
   intervalMs: Schema.Number,
+  /** The policy's windows; the defaults when absent. */
+  refreshWindowMs: Schema.optional(Schema.Number),
+  hardMarginMs: Schema.optional(Schema.Number),
+  /** The store's limits; its defaults when absent. */
+  operationTimeoutMs: Schema.optional(Schema.Number),
+  connectTimeoutMs: Schema.optional(Schema.Number),
   redis: Schema.optional(Schema.Struct({ url: Schema.String, key: Schema.String, encryptionKey: Schema.String }))
 })
 

@@ -1,14 +1,16 @@
 /**
- * A real `redis-server` for the tests: on a free loopback port, without persistence, as a child
- * process of the test, stopped with the scope. It can be killed and started again on the same port.
+ * A Redis for the tests on a loopback port, stopped with the scope; it can be killed (a crash, no
+ * goodbye to the clients), started again on the same port, and paused. Either a `redis-server` of
+ * the test's own (without persistence), or, with `REDIS_URL`, that server behind a loopback proxy:
+ * killing and pausing the proxy is what the clients see of a crash or a stall. See `availability.ts`.
  */
 import type { Scope } from "effect"
-import { Data, Effect, Schedule } from "effect"
+import { Data, Duration, Effect, Schedule } from "effect"
 import * as ChildProcess from "node:child_process"
-import * as Fs from "node:fs"
 import * as Net from "node:net"
 import * as Os from "node:os"
-import * as Path from "node:path"
+import * as Url from "node:url"
+import * as Availability from "./availability.js"
 
 export class RedisServerError extends Data.TaggedError("RedisServerError")<{ readonly message: string }> {}
 
@@ -17,27 +19,13 @@ export interface RedisServer {
   readonly url: string
   /** SIGKILL, as a crash: no goodbye to the clients. Resolves when the process is gone. */
   readonly kill: Effect.Effect<void>
-  /** Starts it again on the same port (empty: nothing was persisted) and waits until it answers PING. */
+  /**
+   * Starts it again on the same port and waits until it answers. A `redis-server` of our own comes
+   * back empty (nothing was persisted); a `REDIS_URL` server keeps what it had.
+   */
   readonly start: Effect.Effect<void, RedisServerError>
-}
-
-/** `redis-server` on PATH, or where Debian's package puts it. */
-export const executable = (): string | undefined => {
-  const candidates = [
-    ...(process.env["PATH"] ?? "").split(Path.delimiter).filter((dir) => dir.length > 0).map((dir) =>
-      Path.join(dir, "redis-server")
-    ),
-    "/usr/bin/redis-server",
-    "/usr/local/bin/redis-server"
-  ]
-  return candidates.find((candidate) => {
-    try {
-      Fs.accessSync(candidate, Fs.constants.X_OK)
-      return true
-    } catch {
-      return false
-    }
-  })
+  /** Answers nothing for `duration` (DEBUG SLEEP, or a paused proxy), then carries on; ends with the pause. */
+  readonly pause: (duration: Duration.DurationInput) => Effect.Effect<void, RedisServerError>
 }
 
 const freePort = Effect.async<number>((resume) => {
@@ -74,20 +62,35 @@ const ping = (port: number) =>
     return Effect.sync(() => socket.destroy())
   })
 
+/** One inline command over a raw socket: succeeds on a `+` reply, once the server has answered. */
+const command = (port: number, line: string) =>
+  Effect.async<void, RedisServerError>((resume) => {
+    const socket = Net.connect({ port, host: "127.0.0.1" })
+    let answer = ""
+    socket.on("connect", () => socket.write(`${line}\r\n`))
+    socket.on("data", (data) => {
+      answer += data.toString("utf8")
+      if (!answer.includes("\r\n")) return
+      socket.destroy()
+      resume(
+        answer.startsWith("+")
+          ? Effect.void
+          : Effect.fail(new RedisServerError({ message: `${line}: ${answer.trim()}` }))
+      )
+    })
+    socket.on("error", (error) => resume(Effect.fail(new RedisServerError({ message: error.message }))))
+    return Effect.sync(() => socket.destroy())
+  })
+
 const exited = (child: ChildProcess.ChildProcess) =>
   Effect.async<void>((resume) => {
     if (child.exitCode !== null || child.signalCode !== null) return resume(Effect.void)
     child.once("exit", () => resume(Effect.void))
   })
 
-export const make: Effect.Effect<RedisServer, RedisServerError, Scope.Scope> = Effect.gen(
-  function*() {
-    const bin = executable()
-    if (bin === undefined) {
-      return yield* new RedisServerError({
-        message: "redis-server not found on PATH or in /usr/bin: apt-get install -y redis-server"
-      })
-    }
+/** A `redis-server` of our own, as a child process. */
+const spawned = (bin: string): Effect.Effect<RedisServer, RedisServerError, Scope.Scope> =>
+  Effect.gen(function*() {
     const port = yield* freePort
     let child: ChildProcess.ChildProcess | undefined
 
@@ -126,6 +129,90 @@ export const make: Effect.Effect<RedisServer, RedisServerError, Scope.Scope> = E
 
     yield* Effect.addFinalizer(() => kill)
     yield* start
-    return { port, url: `redis://127.0.0.1:${port}`, kill, start: Effect.zipRight(kill, start) }
+    return {
+      port,
+      url: `redis://127.0.0.1:${port}`,
+      kill,
+      start: Effect.zipRight(kill, start),
+      pause: (duration) => command(port, `DEBUG SLEEP ${Duration.toSeconds(duration)}`)
+    }
+  })
+
+const proxyScript = Url.fileURLToPath(new URL("./redisProxy.mjs", import.meta.url))
+
+/**
+ * The server at `target` behind a proxy on a loopback port, a process of its own: `kill` kills it,
+ * which closes every connection through it, and `pause` stops it (SIGSTOP) for a while.
+ */
+const proxied = (target: URL): Effect.Effect<RedisServer, RedisServerError, Scope.Scope> =>
+  Effect.gen(function*() {
+    if (target.protocol !== "redis:") {
+      return yield* new RedisServerError({ message: `REDIS_URL: only redis:// is supported, got ${target.protocol}` })
+    }
+    const host = target.hostname.replace(/^\[|\]$/g, "")
+    const targetPort = target.port === "" ? "6379" : target.port
+    const port = yield* freePort
+    let child: ChildProcess.ChildProcess | undefined
+
+    const spawn = Effect.sync(() => {
+      child = ChildProcess.spawn(process.execPath, [proxyScript, String(port), host, targetPort], { stdio: "ignore" })
+    })
+
+    const kill = Effect.suspend(() => {
+      const current = child
+      if (current === undefined) return Effect.void
+      child = undefined
+      current.kill("SIGKILL")
+      return exited(current)
+    })
+
+    // Through the proxy to the server: a connection that the server does not close at once.
+    const reachable = Effect.async<void, RedisServerError>((resume) => {
+      const socket = Net.connect({ port, host: "127.0.0.1" })
+      const done = (effect: Effect.Effect<void, RedisServerError>) => {
+        socket.destroy()
+        resume(effect)
+      }
+      socket.on("connect", () => socket.write("PING\r\n"))
+      socket.on("data", () => done(Effect.void))
+      socket.setTimeout(500, () => done(Effect.fail(new RedisServerError({ message: "REDIS_URL: no answer" }))))
+      socket.on("error", () => done(Effect.fail(new RedisServerError({ message: "REDIS_URL: not answering" }))))
+      return Effect.sync(() => socket.destroy())
+    })
+
+    const start = spawn.pipe(
+      Effect.zipRight(reachable.pipe(Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo("10 seconds")))))
+    )
+
+    yield* Effect.addFinalizer(() => kill)
+    yield* start
+    const url = new URL(target.href)
+    url.hostname = "127.0.0.1"
+    url.port = String(port)
+    return {
+      port,
+      url: url.href.replace(/\/$/, ""),
+      kill,
+      start: Effect.zipRight(kill, start),
+      pause: (duration) =>
+        Effect.acquireUseRelease(
+          Effect.sync(() => child?.kill("SIGSTOP")),
+          () => Effect.sleep(duration),
+          () => Effect.sync(() => child?.kill("SIGCONT"))
+        )
+    }
+  })
+
+export const make: Effect.Effect<RedisServer, RedisServerError, Scope.Scope> = Effect.suspend(() => {
+  const source = Availability.source()
+  switch (source._tag) {
+    case "Url":
+      return proxied(source.url)
+    case "Binary":
+      return spawned(source.path)
+    case "Missing":
+      return new RedisServerError({
+        message: "no redis-server and no REDIS_URL: apt-get install -y redis-server, or set REDIS_URL=redis://host:port"
+      })
   }
-)
+})
