@@ -62,7 +62,8 @@ it.live(
   "pnpm sandbox prints KEY=value lines, serves on the fixed ports, and stops on Ctrl-C",
   () =>
     Effect.gen(function*() {
-      const base = 20_000 + Math.floor(Math.random() * 2_000) * 10
+      // below Linux's ephemeral range (32768 and up), where other tests' outgoing sockets could hold a port
+      const base = 20_000 + Math.floor(Math.random() * 1_200) * 10
       const child = yield* Effect.acquireRelease(
         Effect.sync(() =>
           ChildProcess.spawn(process.execPath, ["--import", "tsx", bin], {
