@@ -34,6 +34,8 @@ const retries = 2
 const maxRetryAfter = 30_000
 /** `TokenService`'s wait after a failed renew-ahead. */
 const renewAheadRetryDelay = 1_000
+/** `TokenService`'s shortest wait of renew-ahead after a token was issued. */
+const renewAheadFloor = 1_000
 
 // ---------------------------------------------------------------------------------------------
 // The reference model: DESIGN §3 and the README's policy table written as plain mutable code,
@@ -63,7 +65,7 @@ interface Config {
   readonly shared: boolean
 }
 
-/** The renew-ahead fiber: it wakes `at`, then renews, or first looks again at the cached token. */
+/** The renew-ahead fiber: it wakes `at`, then asks for a renewal, or first looks again at the state. */
 interface Ahead {
   readonly at: number
   readonly then: "renew" | "look"
@@ -186,10 +188,20 @@ const renew = (m: Model): Result => {
   }
   if (m.joined) {
     m.joined = false
-    m.ahead = "token" in result ? { at: staleAt(m.access!), then: "renew" } : afterFailure(m)
+    m.ahead = "token" in result ? look(m) : afterFailure(m)
   }
   return result
 }
+
+/** Renew-ahead, after a renewal or a look: it sleeps until the cached token turns stale (and at least a second after it was issued) and any cool-down ends. */
+const look = (m: Model): Ahead => ({
+  at: Math.max(
+    m.now,
+    m.coolUntil,
+    m.access === undefined ? m.now : Math.max(staleAt(m.access), m.access.issuedAt + renewAheadFloor)
+  ),
+  then: "renew"
+})
 
 const afterFailure = (m: Model): Ahead => ({ at: m.now + renewAheadRetryDelay, then: "look" })
 
@@ -222,18 +234,26 @@ const issueOne = (m: Model): readonly [Result, number] => {
 
 const get = (m: Model) => m.config.reuse === "cached" ? getCached(m) : issueOne(m)
 
-/** The renew-ahead fiber wakes: it renews, or, after a failure, first looks when the cached token turns stale. */
+/**
+ * The renew-ahead fiber wakes (after a failure, it first looks again) and makes `get`'s decision:
+ * a fresh token, or a stale one while cooling down, is left alone; a cool-down with nothing to
+ * serve is a failure; else it renews and waits for the renewal.
+ */
 const wake = (m: Model) => {
   if (m.ahead!.then === "look") {
-    const at = m.access === undefined ? m.now : staleAt(m.access)
-    if (at > m.now) {
-      m.ahead = { at, then: "renew" }
+    const next = look(m)
+    if (next.at > m.now) {
+      m.ahead = next
       return
     }
   }
   m.ahead = undefined // it is the renewal: it joins nothing
-  const result = renew(m)
-  m.ahead = "token" in result ? { at: staleAt(m.access!), then: "renew" } : afterFailure(m)
+  const cooling = m.now < m.coolUntil
+  const p = m.access === undefined ? "expired" : phase(m, m.access)
+  let failed = false
+  if (p === "expired") failed = cooling || !("token" in renew(m))
+  else if (p === "stale" && !cooling) failed = !("token" in renew(m))
+  m.ahead = failed ? afterFailure(m) : look(m)
 }
 
 /** Time passes; the renew-ahead fiber wakes on the way, and a renewal it starts runs to its end. */
@@ -456,10 +476,7 @@ class WithFreshToken implements Command {
 class Invalidate implements Command {
   constructor(readonly which: "current" | "older", readonly pick: number) {}
   older = (m: Readonly<Model>) => m.seen.filter((value) => value !== m.access?.value)
-  // Renew-ahead wakes when the token it last saw turns stale, whatever was cached since (see
-  // KnownDefects.test.ts): an invalidation in between is left out here.
-  check = (m: Readonly<Model>) =>
-    !m.config.renewAhead && (this.which === "current" ? m.access !== undefined : this.older(m).length > 0)
+  check = (m: Readonly<Model>) => this.which === "current" ? m.access !== undefined : this.older(m).length > 0
   run(m: Model, r: Real) {
     const older = this.older(m)
     const value = this.which === "current" ? m.access!.value : older[this.pick % older.length]
@@ -508,9 +525,7 @@ class Script implements Command {
   constructor(readonly kind: Scripted.Kind, readonly outcomes: ReadonlyArray<ScriptOutcome>) {}
   check = (m: Readonly<Model>) =>
     // Only refresh tokens are rejected; an endpoint without refresh never sees a refresh script.
-    (this.kind === "refresh" ? m.config.refreshLifetime !== undefined : !this.outcomes.includes("rejected")) &&
-    // Renew-ahead retries a failed renewal every second, cool-down or not: left out here.
-    !(m.config.renewAhead && this.outcomes.includes("invalid"))
+    this.kind === "refresh" ? m.config.refreshLifetime !== undefined : !this.outcomes.includes("rejected")
   run(m: Model, r: Real) {
     m.queues[this.kind].push(...this.outcomes)
     return r.script.script(

@@ -333,4 +333,15 @@ describe("TokenService", () => {
       assert.deepStrictEqual((yield* calls).map((c) => c.at), [0, 240_000, 240_000, 240_500, 245_500])
       assert.strictEqual(value(yield* service.get), "tok-access-2")
     }))
+  it.scoped("renew ahead renews in the refresh window only, not a token renewed since it went to sleep", () =>
+    Effect.gen(function*() {
+      const { calls, service } = yield* setup({ lifetime: 300 }, { renewAhead: true })
+      yield* settle // tok-access-1 at 0 s: stale from 240 s
+      yield* TestClock.adjust("100 seconds")
+      yield* service.invalidate(yield* service.get)
+      assert.strictEqual(value(yield* service.get), "tok-access-2") // fresh until 340 s
+      yield* TestClock.adjust("141 seconds")
+      yield* settle
+      assert.deepStrictEqual((yield* calls).map((c) => c.at), [0, 100_000])
+    }))
 })
