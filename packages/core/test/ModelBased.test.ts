@@ -28,7 +28,7 @@ import * as Telemetry from "../src/internal/telemetry.js"
 import * as MemoryStore from "./fixtures/MemoryStore.js"
 import * as Scripted from "./fixtures/ScriptedEndpoint.js"
 
-const numRuns = Number(process.env.MODEL_RUNS ?? 150)
+const numRuns = Number(process.env.MODEL_RUNS ?? 100)
 const maxCommands = 50
 const retries = 2
 const maxRetryAfter = 30_000
