@@ -9,8 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 30_000,
     fakeTimers: { toFake: [] },
-    // A killed mutant needs one failure, not fast-check's smallest counterexample; and the model
-    // test, which covers nearly every mutant, runs 60 sequences instead of 150 per mutant.
-    env: { MODEL_SHRINK: "off", MODEL_RUNS: "60" }
+    // A killed mutant needs one failure, not fast-check's smallest counterexample.
+    env: { MODEL_SHRINK: "off" }
   }
 })

@@ -28,8 +28,8 @@ import * as Telemetry from "../src/internal/telemetry.js"
 import * as MemoryStore from "./fixtures/MemoryStore.js"
 import * as Scripted from "./fixtures/ScriptedEndpoint.js"
 
-const numRuns = Number(process.env.MODEL_RUNS ?? 100)
-const maxCommands = 50
+const numRuns = Number(process.env.MODEL_RUNS ?? 60)
+const maxCommands = 40
 const retries = 2
 const maxRetryAfter = 30_000
 /** `TokenService`'s wait after a failed renew-ahead. */
