@@ -3,7 +3,8 @@ import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["**/build", "**/dist", "**/docs", "**/node_modules", "**/*.md", "**/*.json"] },
+  // .stryker-tmp and reports hold `pnpm mutate`'s sandboxes (instrumented copies of the sources) and reports.
+  { ignores: ["**/build", "**/dist", "**/docs", "**/node_modules", "**/*.md", "**/*.json", ".stryker-tmp", "reports"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...effectEslint.configs.dprint,

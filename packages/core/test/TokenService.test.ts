@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import { Duration, Effect, Exit, Fiber, Redacted, TestClock } from "effect"
+import { Duration, Effect, Exit, Fiber, Redacted, Schedule, TestClock } from "effect"
 import * as Scripted from "./fixtures/ScriptedEndpoint.js"
 
 /** Lets forked fibers (background renewals) run to their next suspension. */
@@ -97,6 +97,62 @@ describe("TokenService", () => {
       const token = yield* service.get
       assert.strictEqual(value(token), "tok-access-2")
       assert.deepStrictEqual(kinds(yield* calls), ["authenticate", "refresh", "authenticate"])
+    }))
+
+  it.scoped("a refresh token the provider refused is never sent again, even when the login after it fails", () =>
+    Effect.gen(function*() {
+      const { calls, script, service } = yield* setup({ lifetime: 300, refreshLifetime: 900 }, {
+        retry: Schedule.stop
+      })
+      yield* service.get
+      yield* script("refresh", "rejected")
+      yield* script("authenticate", "network")
+      yield* TestClock.adjust("300 seconds")
+      assert.strictEqual((yield* Effect.flip(service.get))._tag, "Network")
+      assert.strictEqual(value(yield* service.get), "tok-access-2")
+      assert.deepStrictEqual(
+        (yield* calls).map((c) => c.refreshToken === undefined ? c.kind : `${c.kind} ${c.refreshToken}`),
+        ["authenticate", "refresh tok-refresh-1", "authenticate", "authenticate"]
+      )
+    }))
+
+  it.scoped("a refresh answered with Invalid is not sent again: the next renewal logs in", () =>
+    Effect.gen(function*() {
+      const { calls, script, service } = yield* setup({ lifetime: 300, refreshLifetime: 900 })
+      yield* service.get
+      yield* script("refresh", "invalid")
+      yield* TestClock.adjust("300 seconds")
+      assert.strictEqual((yield* Effect.flip(service.get))._tag, "Invalid")
+      yield* TestClock.adjust("5 seconds")
+      assert.strictEqual(value(yield* service.get), "tok-access-2")
+      assert.deepStrictEqual((yield* calls).map((c) => c.kind), ["authenticate", "refresh", "authenticate"])
+    }))
+
+  it.scoped("a successful renewal ends the cool-down: the next Invalid cools down 5 s again, not 10", () =>
+    Effect.gen(function*() {
+      const { calls, script, service } = yield* setup({ lifetime: 300 })
+      yield* script("authenticate", "invalid")
+      assert.strictEqual((yield* Effect.flip(service.get))._tag, "Invalid")
+      yield* TestClock.adjust("5 seconds")
+      const first = yield* service.get
+      yield* service.invalidate(first)
+      yield* script("authenticate", "invalid")
+      assert.strictEqual((yield* Effect.flip(service.get))._tag, "Invalid")
+      yield* TestClock.adjust("5 seconds")
+      assert.strictEqual(value(yield* service.get), "tok-access-2")
+      assert.strictEqual((yield* calls).length, 4)
+    }))
+
+  it.scoped("single-use tokens and withFreshToken keep the cool-down: a wrong password is not hammered", () =>
+    Effect.gen(function*() {
+      const { calls, script, service } = yield* setup({ lifetime: 300 }, { reuse: "single-use" })
+      yield* script("authenticate", "invalid")
+      assert.strictEqual((yield* Effect.flip(service.get))._tag, "Invalid")
+      assert.strictEqual((yield* Effect.flip(service.get))._tag, "Invalid")
+      assert.strictEqual((yield* Effect.flip(service.withFreshToken(service.get)))._tag, "Invalid")
+      assert.strictEqual((yield* calls).length, 1)
+      yield* TestClock.adjust("5 seconds")
+      assert.strictEqual(value(yield* service.get), "tok-access-1")
     }))
 
   it.scoped("Network is retried by the schedule, then fails typed; the next get recovers", () =>
@@ -255,5 +311,37 @@ describe("TokenService", () => {
       yield* settle
       assert.deepStrictEqual((yield* calls).map((c) => c.at), [0, 240_000])
       assert.strictEqual(value(yield* service.get), "tok-access-2")
+    }))
+
+  it.scoped("renew ahead joins a renewal already in flight instead of starting a second", () =>
+    Effect.gen(function*() {
+      const { calls, script, service } = yield* setup({ lifetime: 300 }, {
+        renewAhead: true,
+        retry: Schedule.recurs(1)
+      })
+      yield* settle // renew ahead logs in at once: tok-access-1
+      // At 240 s its renewal fails; it tries again a second later.
+      yield* script("authenticate", "network", "network")
+      yield* TestClock.adjust("240 seconds")
+      yield* settle
+      // Meanwhile a caller starts a renewal that waits out a Retry-After until 245.5 s.
+      yield* TestClock.adjust("500 millis")
+      yield* script("authenticate", { retryAfter: Duration.seconds(5) })
+      assert.strictEqual(value(yield* service.get), "tok-access-1")
+      yield* TestClock.adjust("5500 millis")
+      yield* settle
+      assert.deepStrictEqual((yield* calls).map((c) => c.at), [0, 240_000, 240_000, 240_500, 245_500])
+      assert.strictEqual(value(yield* service.get), "tok-access-2")
+    }))
+  it.scoped("renew ahead renews in the refresh window only, not a token renewed since it went to sleep", () =>
+    Effect.gen(function*() {
+      const { calls, service } = yield* setup({ lifetime: 300 }, { renewAhead: true })
+      yield* settle // tok-access-1 at 0 s: stale from 240 s
+      yield* TestClock.adjust("100 seconds")
+      yield* service.invalidate(yield* service.get)
+      assert.strictEqual(value(yield* service.get), "tok-access-2") // fresh until 340 s
+      yield* TestClock.adjust("141 seconds")
+      yield* settle
+      assert.deepStrictEqual((yield* calls).map((c) => c.at), [0, 100_000])
     }))
 })

@@ -3,24 +3,14 @@
  * its grant, and a refresh token one of them rotated is never used again by another.
  */
 import { assert, describe, it } from "@effect/vitest"
-import type * as AccessToken from "@tokenkeeper/core/AccessToken"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import type { TokenStore } from "@tokenkeeper/core/TokenStore"
-import { Effect, Option, Redacted, Ref, TestClock } from "effect"
+import { Effect, Option, Redacted, TestClock } from "effect"
+import * as MemoryStore from "./fixtures/MemoryStore.js"
 import * as Scripted from "./fixtures/ScriptedEndpoint.js"
 
-/** A store in this process: a Ref for the grant, a one-permit semaphore for the lock. */
-const memoryStore = Effect.gen(function*() {
-  const grant = yield* Ref.make(Option.none<AccessToken.Grant>())
-  const lock = yield* Effect.makeSemaphore(1)
-  const store: TokenStore = {
-    load: Ref.get(grant),
-    save: (g) => Ref.set(grant, Option.some(g)),
-    withLock: (effect) => lock.withPermits(1)(effect)
-  }
-  return { store, stored: Ref.get(grant) }
-})
+const memoryStore = MemoryStore.make
 
 /** A store that cannot be reached: every load a miss, every save lost, no lock. */
 const unreachable: TokenStore = {

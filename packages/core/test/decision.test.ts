@@ -6,7 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import type * as AccessToken from "@tokenkeeper/core/AccessToken"
 import { Invalid } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
-import { Duration, FastCheck as fc, Option, Redacted } from "effect"
+import { Duration, Equal, FastCheck as fc, Option, Redacted } from "effect"
 import * as Decision from "../src/internal/decision.js"
 
 const numRuns = 1_000
@@ -38,11 +38,16 @@ const stateArb = fc.record({
     }),
     { nil: undefined }
   ),
+  refresh: fc.option(fc.nat(9), { nil: undefined }),
   renewal: fc.option(fc.constant("in-flight"), { nil: undefined }),
   coolUntil: fc.option(fc.integer({ min: 0, max: 2_000_000 }), { nil: undefined })
-}).map(({ access, coolUntil, renewal }): Decision.State<string> => ({
+}).map(({ access, coolUntil, refresh, renewal }): Decision.State<string> => ({
   access: Option.fromNullable(access && token(access.n, access.issuedAt, access.life)),
-  refresh: Option.none(),
+  refresh: Option.fromNullable(
+    refresh === undefined
+      ? undefined
+      : { value: Redacted.make(`refresh-${refresh}`), issuedAt: 0, expiresAt: undefined }
+  ),
   renewal: Option.fromNullable(renewal),
   coolDown: Option.fromNullable(
     coolUntil === undefined ? undefined : {
@@ -55,6 +60,17 @@ const stateArb = fc.record({
 }))
 
 const nowArb = fc.integer({ min: 0, max: 2_000_000 })
+
+/**
+ * Field by field with Effect's equality: `assert.deepStrictEqual` takes `Option.none()` for
+ * `Option.some(x)`, so a whole-state comparison with it cannot see a wrong Option field.
+ */
+const assertSameState = (actual: Decision.State<string>, expected: Decision.State<string>) => {
+  assert.deepStrictEqual(Object.keys(actual).sort(), Object.keys(expected).sort())
+  for (const key of ["access", "refresh", "renewal", "coolDown"] as const) {
+    assert.isTrue(Equal.equals(actual[key], expected[key]), `${key} differs`)
+  }
+}
 
 /** The table of DESIGN §3, read directly. */
 const expected = (state: Decision.State<string>, now: number, policy: TokenPolicy.TokenPolicy) => {
@@ -91,7 +107,7 @@ describe("renewal decision", () => {
   ], ([s, now, policy]) => {
     const [action, next] = Decision.step(s, now, policy, () => "mine")
     if (action._tag === "Start" || action._tag === "ServeAndRenew") {
-      assert.deepStrictEqual(next, { ...s, renewal: Option.some("mine") })
+      assertSameState(next, { ...s, renewal: Option.some("mine") })
     } else {
       assert.strictEqual(next, s)
     }
@@ -120,19 +136,49 @@ describe("renewal decision", () => {
     const rejected = token(n, 0, 1)
     const next = Decision.invalidate(s, rejected)
     const matches = Option.isSome(s.access) && Redacted.value(s.access.value.value) === `token-${n}`
-    assert.deepStrictEqual(next, matches ? { ...s, access: Option.none() } : s)
+    assertSameState(next, matches ? { ...s, access: Option.none() } : s)
   }, { fastCheck: { numRuns } })
+
+  it.prop("a token turns stale at its refresh window's first millisecond and expired at its hard margin's", [
+    fc.integer({ min: 0, max: 1_000_000 }),
+    fc.integer({ min: 1, max: 900_000 }),
+    policyArb
+  ], ([issuedAt, life, policy]) => {
+    const t = token(0, issuedAt, life)
+    const staleAt = t.expiresAt - Duration.toMillis(policy.refreshWindow(Duration.millis(life)))
+    const expiredAt = t.expiresAt - Duration.toMillis(policy.hardMargin(Duration.millis(life)))
+    assert.strictEqual(Decision.phase(t, expiredAt, policy), "expired")
+    assert.strictEqual(Decision.phase(t, expiredAt - 1, policy), staleAt <= expiredAt - 1 ? "stale" : "fresh")
+    if (staleAt < expiredAt) {
+      assert.strictEqual(Decision.phase(t, staleAt, policy), "stale")
+      assert.strictEqual(Decision.phase(t, staleAt - 1, policy), "fresh")
+    }
+    // The hot path serves without asking `phase`: it must stop exactly where `phase` stops saying fresh.
+    const until = Decision.freshUntil(t, policy)
+    assert.strictEqual(Decision.phase(t, until - 1, policy), "fresh")
+    assert.notStrictEqual(Decision.phase(t, until, policy), "fresh")
+  }, { fastCheck: { numRuns } })
+
+  it("the state comparison of these tests tells Option.none() from Option.some(x)", () => {
+    const s: Decision.State<string> = { ...Decision.empty(Option.none()), access: Option.some(token(1, 0, 1)) }
+    assert.throws(() => assertSameState(s, { ...s, access: Option.none() }))
+    assert.throws(() => assertSameState(s, { ...s, renewal: Option.some("other") }))
+    assertSameState(s, { ...s })
+  })
 
   it.prop("a refresh token is used while it is itself fresh, and one of unknown lifetime always", [
     fc.option(fc.integer({ min: 1, max: 100_000_000 }), { nil: undefined }),
-    fc.integer({ min: 0, max: 200_000_000 })
-  ], ([life, now]) => {
+    fc.integer({ min: 0, max: 200_000_000 }),
+    fc.constantFrom(-1, 0, undefined)
+  ], ([life, randomNow, boundary]) => {
     const refresh: AccessToken.RefreshToken = {
       value: Redacted.make("r"),
       issuedAt: 0,
       expiresAt: life
     }
     const window = life === undefined ? 0 : Math.min(60_000, life * 0.2)
+    // Now and then exactly at the refresh token's own staleness, or just before it.
+    const now = life === undefined || boundary === undefined ? randomNow : life - window + boundary
     assert.strictEqual(
       Decision.canRefresh(refresh, now, TokenPolicy.defaults),
       life === undefined || now < life - window

@@ -1,0 +1,30 @@
+// @ts-check
+/**
+ * Mutation testing of core's renewal logic (`pnpm mutate`). Slow: kept out of `pnpm test` and CI.
+ * Reports go to reports/mutation/; the incremental file lets a repeated run test only the mutants
+ * whose code or tests changed.
+ *
+ * @type {import("@stryker-mutator/api/core").PartialStrykerOptions}
+ */
+export default {
+  packageManager: "pnpm",
+  // Under pnpm the plugin is not found by the default `@stryker-mutator/*` glob: name it.
+  plugins: ["@stryker-mutator/vitest-runner"],
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutate.config.ts", related: false },
+  mutate: [
+    "packages/core/src/internal/*.ts",
+    "packages/core/src/AccessToken.ts",
+    "packages/core/src/TokenPolicy.ts"
+  ],
+  coverageAnalysis: "perTest",
+  concurrency: 2,
+  timeoutMS: 60_000,
+  incremental: true,
+  incrementalFile: "reports/stryker-incremental.json",
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: "reports/mutation/index.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  thresholds: { high: 95, low: 90, break: null },
+  tempDirName: ".stryker-tmp"
+}
