@@ -98,7 +98,13 @@ export const make = (
         return { until: now + lastDelay, error, scheduleState: next, lastDelay } satisfies Decision.CoolDown
       })
 
-    const dropRefresh = Ref.update(state, (s): State => ({ ...s, refresh: Option.none() }))
+    // The last refresh token the provider refused: a shared store may still hold it, and must not
+    // hand it back to be sent again.
+    const refusedRefresh = yield* Ref.make(Option.none<RefreshToken>())
+    const dropRefresh = (token: RefreshToken) =>
+      Ref.update(state, (s): State => ({ ...s, refresh: Option.none() })).pipe(
+        Effect.zipRight(Ref.set(refusedRefresh, Option.some(token)))
+      )
 
     /** Refresh while a fresh refresh token exists; a rejected refresh is followed by one login. */
     const request = (refresh: Option.Option<RefreshToken>): Effect.Effect<Grant, TokenError> =>
@@ -111,8 +117,8 @@ export const make = (
           Effect.map((grant): Grant => ({ ...grant, refresh: Option.orElse(grant.refresh, () => refreshWith) })),
           // A refused refresh token is followed by one login; one the provider answers with
           // something unusable is dropped too, so the next renewal logs in instead of looping.
-          Effect.catchTag("Expired", () => Effect.zipRight(dropRefresh, requests.authenticate)),
-          Effect.tapErrorTag("Invalid", () => dropRefresh)
+          Effect.catchTag("Expired", () => Effect.zipRight(dropRefresh(refreshWith.value), requests.authenticate)),
+          Effect.tapErrorTag("Invalid", () => dropRefresh(refreshWith.value))
         )
       })
 
@@ -139,7 +145,12 @@ export const make = (
         const fresh = yield* adoptable(stored)
         if (Option.isSome(fresh)) return fresh.value
         const own = (yield* Ref.get(state)).refresh
-        const grant = yield* request(newest(own, Option.flatMap(stored, (grant) => grant.refresh)))
+        const refused = yield* Ref.get(refusedRefresh)
+        const shared = Option.filter(
+          Option.flatMap(stored, (grant) => grant.refresh),
+          (token) => !Option.exists(refused, (r) => AccessToken.sameValue(r, token))
+        )
+        const grant = yield* request(newest(own, shared))
         yield* store.save(grant)
         return grant
       }))
@@ -258,7 +269,11 @@ export const make = (
       const cooling = Option.filter((yield* Ref.get(state)).coolDown, (c) => now < c.until)
       if (Option.isSome(cooling)) return yield* cooling.value.error
       return yield* requests.authenticate.pipe(
-        Effect.tapError(recordFailure),
+        Effect.tapBoth({
+          onFailure: recordFailure,
+          // as a renewal does: a token issued ends the cool-down, so the next Invalid starts anew
+          onSuccess: () => Ref.update(state, (s): State => ({ ...s, coolDown: Option.none() }))
+        }),
         Effect.map((grant) => grant.access)
       )
     })

@@ -1,7 +1,6 @@
 /**
- * Defects found while modelling the service, not fixed yet. Each test states the behaviour the
- * README and DESIGN promise and is marked `fails`: it passes while the defect is there, and turns
- * red the day it is fixed, when `.fails` comes off and the test joins TokenService.test.ts.
+ * Defects the model-based test found: each test states the behaviour the README and DESIGN
+ * promise, and failed before its fix.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
@@ -22,10 +21,10 @@ const setup = (options: Scripted.Options, policy: TokenPolicy.Options = {}, stor
 
 const value = (token: { readonly value: Redacted.Redacted<string> }) => Redacted.value(token.value)
 
-describe("known defects", () => {
-  // The cool-down doubles "per further Invalid" (README). A cached renewal that succeeds resets it;
-  // a single-use token issued successfully does not, so the next Invalid cools down 10 s, not 5.
-  it.scoped.fails("single-use: a token issued after a cool-down resets it, as a renewal does", () =>
+describe("found by modelling", () => {
+  // The cool-down doubles "per further Invalid" (README). A renewal that succeeds resets it, and so
+  // does a single-use token issued: the next Invalid cools down 5 s, not 10.
+  it.scoped("single-use: a token issued after a cool-down resets it, as a renewal does", () =>
     Effect.gen(function*() {
       const { calls, script, service } = yield* setup({ lifetime: 300 }, { reuse: "single-use" })
       yield* script("authenticate", "invalid")
@@ -39,9 +38,9 @@ describe("known defects", () => {
       assert.strictEqual((yield* calls).length, 4)
     }))
 
-  // A refused refresh token is dropped from the service's state but stays in the shared store; while
-  // the logins after it fail, every renewal takes it from the store and sends it again.
-  it.scoped.fails("with a shared store, a refresh token the provider refused is not sent again", () =>
+  // A refused refresh token is dropped from the service's state, and may stay in the shared store;
+  // while the logins after it fail, no renewal takes it from the store to send it again.
+  it.scoped("with a shared store, a refresh token the provider refused is not sent again", () =>
     Effect.gen(function*() {
       const { store } = yield* MemoryStore.make
       const { calls, script, service } = yield* setup(
