@@ -128,20 +128,23 @@ describe("TokenService", () => {
       assert.deepStrictEqual((yield* calls).map((c) => c.kind), ["authenticate", "refresh", "authenticate"])
     }))
 
-  it.scoped("a successful renewal ends the cool-down: the next Invalid cools down 5 s again, not 10", () =>
-    Effect.gen(function*() {
-      const { calls, script, service } = yield* setup({ lifetime: 300 })
-      yield* script("authenticate", "invalid")
-      assert.strictEqual((yield* Effect.flip(service.get))._tag, "Invalid")
-      yield* TestClock.adjust("5 seconds")
-      const first = yield* service.get
-      yield* service.invalidate(first)
-      yield* script("authenticate", "invalid")
-      assert.strictEqual((yield* Effect.flip(service.get))._tag, "Invalid")
-      yield* TestClock.adjust("5 seconds")
-      assert.strictEqual(value(yield* service.get), "tok-access-2")
-      assert.strictEqual((yield* calls).length, 4)
-    }))
+  it.scoped.each(["cached", "single-use"] as const)(
+    "a token issued ends the cool-down (%s): the next Invalid cools down 5 s again, not 10",
+    (reuse) =>
+      Effect.gen(function*() {
+        const { calls, script, service } = yield* setup({ lifetime: 300 }, { reuse })
+        yield* script("authenticate", "invalid")
+        assert.strictEqual((yield* Effect.flip(service.get))._tag, "Invalid")
+        yield* TestClock.adjust("5 seconds")
+        const first = yield* service.get
+        yield* service.invalidate(first)
+        yield* script("authenticate", "invalid")
+        assert.strictEqual((yield* Effect.flip(service.get))._tag, "Invalid")
+        yield* TestClock.adjust("5 seconds")
+        assert.strictEqual(value(yield* service.get), "tok-access-2")
+        assert.strictEqual((yield* calls).length, 4)
+      })
+  )
 
   it.scoped("single-use tokens and withFreshToken keep the cool-down: a wrong password is not hammered", () =>
     Effect.gen(function*() {
