@@ -87,6 +87,8 @@ interface Model {
   stored: Grant | undefined
   /** The last token a caller invalidated: never adopted from the store. */
   refused: string | undefined
+  /** The last refresh token the provider refused: never taken from the store again. */
+  refusedRefresh: string | undefined
   others: number
   ahead: Ahead | undefined
   /** The renew-ahead fiber woke during the running renewal and joined it. */
@@ -149,7 +151,9 @@ const request = (m: Model, refresh: Held | undefined): Obtained => {
     const outcome = attempt(m, "refresh", refresh.value)
     if (outcome === "ok") return { grant: issue(m) }
     if (outcome === "network") return { error: "Network" }
-    m.refresh = undefined // refused, or answered with something unusable: not used again
+    // refused, or answered with something unusable: not used again, ours or the store's copy
+    m.refresh = undefined
+    m.refusedRefresh = refresh.value
     if (outcome === "invalid") return { error: "Invalid" }
   }
   const outcome = attempt(m, "authenticate")
@@ -163,7 +167,7 @@ const obtain = (m: Model): Obtained => {
     return { grant: stored }
   }
   const own = m.refresh
-  const theirs = stored?.refresh
+  const theirs = stored?.refresh?.value === m.refusedRefresh ? undefined : stored?.refresh
   const newest = own !== undefined && theirs !== undefined
     ? (theirs.issuedAt > own.issuedAt ? theirs : own)
     : own ?? theirs
@@ -223,11 +227,16 @@ const getCached = (m: Model): readonly [Result, number] => {
   return [result, m.now]
 }
 
-/** A token for one caller alone (single-use, `withFreshToken`): not cached, but cooled down on `Invalid`. */
+/** A token for one caller alone (single-use, `withFreshToken`): not cached, but cooled down on `Invalid`, and ending a cool-down when issued. */
 const issueOne = (m: Model): readonly [Result, number] => {
   if (m.now < m.coolUntil) return [{ error: "Invalid" }, m.now]
   const outcome = attempt(m, "authenticate")
-  if (outcome === "ok") return [{ token: issue(m).access.value }, m.now]
+  if (outcome === "ok") {
+    // a token issued ends the cool-down, as a renewal's does
+    m.coolCount = 0
+    m.coolUntil = -Infinity
+    return [{ token: issue(m).access.value }, m.now]
+  }
   if (outcome === "invalid") coolDown(m)
   return [{ error: outcome === "invalid" ? "Invalid" : "Network" }, m.now]
 }
@@ -679,6 +688,7 @@ describe("TokenService against a reference model", () => {
           seen: [],
           stored: undefined,
           refused: undefined,
+          refusedRefresh: undefined,
           others: 0,
           // Renew-ahead starts at once, with nothing cached.
           ahead: config.renewAhead ? { at: 0, then: "renew" } : undefined,
