@@ -89,13 +89,32 @@ const exited = (child: ChildProcess.ChildProcess) =>
   })
 
 /** A `redis-server` of our own, as a child process. */
+/**
+ * One child process at a time: `spawn` starts it, `kill` kills the current one and waits for its
+ * exit, `signal` sends the current one a signal.
+ */
+const restartable = (start: () => ChildProcess.ChildProcess) => {
+  let child: ChildProcess.ChildProcess | undefined
+  return {
+    spawn: Effect.sync(() => {
+      child = start()
+    }),
+    kill: Effect.suspend(() => {
+      const current = child
+      if (current === undefined) return Effect.void
+      child = undefined
+      current.kill("SIGKILL")
+      return exited(current)
+    }),
+    signal: (signal: NodeJS.Signals) => Effect.sync(() => child?.kill(signal))
+  }
+}
+
 const spawned = (bin: string): Effect.Effect<RedisServer, RedisServerError, Scope.Scope> =>
   Effect.gen(function*() {
     const port = yield* freePort
-    let child: ChildProcess.ChildProcess | undefined
-
-    const spawn = Effect.sync(() => {
-      child = ChildProcess.spawn(bin, [
+    const { kill, spawn } = restartable(() =>
+      ChildProcess.spawn(bin, [
         "--port",
         String(port),
         "--bind",
@@ -109,15 +128,7 @@ const spawned = (bin: string): Effect.Effect<RedisServer, RedisServerError, Scop
         "--enable-debug-command",
         "local"
       ], { stdio: "ignore" })
-    })
-
-    const kill = Effect.suspend(() => {
-      const current = child
-      if (current === undefined) return Effect.void
-      child = undefined
-      current.kill("SIGKILL")
-      return exited(current)
-    })
+    )
 
     const start = spawn.pipe(
       Effect.zipRight(
@@ -152,19 +163,9 @@ const proxied = (target: URL): Effect.Effect<RedisServer, RedisServerError, Scop
     const host = target.hostname.replace(/^\[|\]$/g, "")
     const targetPort = target.port === "" ? "6379" : target.port
     const port = yield* freePort
-    let child: ChildProcess.ChildProcess | undefined
-
-    const spawn = Effect.sync(() => {
-      child = ChildProcess.spawn(process.execPath, [proxyScript, String(port), host, targetPort], { stdio: "ignore" })
-    })
-
-    const kill = Effect.suspend(() => {
-      const current = child
-      if (current === undefined) return Effect.void
-      child = undefined
-      current.kill("SIGKILL")
-      return exited(current)
-    })
+    const { kill, signal, spawn } = restartable(() =>
+      ChildProcess.spawn(process.execPath, [proxyScript, String(port), host, targetPort], { stdio: "ignore" })
+    )
 
     // Through the proxy to the server: a connection that the server does not close at once.
     const reachable = Effect.async<void, RedisServerError>((resume) => {
@@ -196,9 +197,9 @@ const proxied = (target: URL): Effect.Effect<RedisServer, RedisServerError, Scop
       start: Effect.zipRight(kill, start),
       pause: (duration) =>
         Effect.acquireUseRelease(
-          Effect.sync(() => child?.kill("SIGSTOP")),
+          signal("SIGSTOP"),
           () => Effect.sleep(duration),
-          () => Effect.sync(() => child?.kill("SIGCONT"))
+          () => signal("SIGCONT")
         )
     }
   })
