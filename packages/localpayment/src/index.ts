@@ -1,9 +1,9 @@
 /**
  * @since 0.1.0
  */
-export * as Localpayment from "./Localpayment.js"
+export * as LocalpaymentClient from "./LocalpaymentClient.js"
 
 /**
  * @since 0.1.0
  */
-export * as LocalpaymentClient from "./LocalpaymentClient.js"
+export * as LocalpaymentTokens from "./LocalpaymentTokens.js"

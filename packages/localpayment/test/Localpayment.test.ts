@@ -10,18 +10,30 @@ import { assert, describe, layer } from "@effect/vitest"
 import * as Jwt from "@tokenkeeper/core/Jwt"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
+import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
 import * as Control from "@tokenkeeper/sandbox/Control"
 import * as Emulator from "@tokenkeeper/sandbox/Localpayment"
-import { ConfigProvider, Effect, Exit, Layer, Option, Redacted, Schedule } from "effect"
+import { Cause, Config, ConfigError, ConfigProvider, Effect, Exit, Layer, Option, Redacted, Ref, Schedule } from "effect"
+
+// Generous: on a loaded machine a shorter limit can expire before the request reaches the server.
+const testTimeout = "1 second"
 
 /** Fast retries and a short timeout, so faults resolve in milliseconds. */
 const testPolicy: TokenPolicy.Options = {
   retry: Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(2))),
-  // Generous: on a loaded machine a shorter limit can expire before the request reaches the server.
-  requestTimeout: "1 second"
+  requestTimeout: testTimeout
 }
+
+/** The environment `layerConfig` reads by default, for one emulator. */
+const variables = (emulator: Emulator.Service): Record<string, string> => ({
+  LOCALPAYMENT_BASE_URL: emulator.baseUrl,
+  LOCALPAYMENT_USERNAME: emulator.username,
+  LOCALPAYMENT_PASSWORD: Redacted.value(emulator.password)
+})
+
+const withVariables = (env: Record<string, string>) =>
+  Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
 /**
  * Tokens that we retire soon after we asked for them, while the server accepts them for 1.5 s more:
@@ -40,13 +52,13 @@ const quickExpiry = {
 const start = (settings: Emulator.Options = {}, policy: TokenPolicy.Options = {}) =>
   Effect.gen(function*() {
     const emulator = yield* Emulator.make(settings)
-    const context = yield* Layer.build(Localpayment.layer({
+    const context = yield* Layer.build(LocalpaymentClient.layer({
       baseUrl: emulator.baseUrl,
       username: emulator.username,
       password: emulator.password,
       policy: { ...testPolicy, ...policy }
     }))
-    const run = <A, E>(effect: Effect.Effect<A, E, Localpayment.Services>) => Effect.provide(effect, context)
+    const run = <A, E>(effect: Effect.Effect<A, E, LocalpaymentClient.Services>) => Effect.provide(effect, context)
     return { control: emulator.control, emulator, run }
   })
 
@@ -54,7 +66,7 @@ const validate = LocalpaymentClient.post("/api/validation/document", {
   body: HttpBody.unsafeJson({ country: "ARG", document: { id: "1791234561009", type: "RUC" } })
 }).pipe(Effect.map((response) => response.status))
 
-const failure = <A, E>(effect: Effect.Effect<A, E, Localpayment.Services>) => Effect.flip(effect)
+const failure = <A, E>(effect: Effect.Effect<A, E, LocalpaymentClient.Services>) => Effect.flip(effect)
 
 layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment", (it) => {
   describe("tokens", () => {
@@ -192,7 +204,7 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
     it.scoped("wrong credentials: Invalid, one request, and a cool-down that sends nothing", () =>
       Effect.gen(function*() {
         const emulator = yield* Emulator.make()
-        const context = yield* Layer.build(Localpayment.layer({
+        const context = yield* Layer.build(LocalpaymentClient.layer({
           baseUrl: emulator.baseUrl,
           username: emulator.username,
           password: Redacted.make("wrong"),
@@ -282,12 +294,12 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
             body: JSON.stringify({ username: emulator.username, password: Redacted.value(emulator.password) })
           }).then((r) => r.json() as Promise<{ refresh: string }>)
         )
-        const context = yield* Layer.build(Localpayment.layerFromRefreshToken({
+        const context = yield* Layer.build(LocalpaymentClient.layerFromRefreshToken({
           baseUrl: emulator.baseUrl,
           refreshToken: Redacted.make(response.refresh),
           policy: { ...testPolicy, ...quickExpiry.policy }
         }))
-        const run = <A, E>(effect: Effect.Effect<A, E, Localpayment.Services>) => Effect.provide(effect, context)
+        const run = <A, E>(effect: Effect.Effect<A, E, LocalpaymentClient.Services>) => Effect.provide(effect, context)
         assert.strictEqual(yield* run(validate), 200)
         assert.deepStrictEqual(yield* emulator.control.tokenRequests, { login: 1, refresh: 1 })
         yield* Effect.sleep("4100 millis")
@@ -297,7 +309,7 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
 
     it.scoped("plain http to a host that is not loopback is refused when the layer is built", () =>
       Effect.gen(function*() {
-        const exit = yield* Effect.exit(Layer.build(Localpayment.layer({
+        const exit = yield* Effect.exit(Layer.build(LocalpaymentClient.layer({
           baseUrl: "http://api.stage.localpayment.com",
           username: "u",
           password: Redacted.make("p")
@@ -313,17 +325,74 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
     it.scoped("layerConfig reads the sandbox's variable names", () =>
       Effect.gen(function*() {
         const emulator = yield* Emulator.make()
-        const provider = ConfigProvider.fromMap(
-          new Map([
-            ["LOCALPAYMENT_BASE_URL", emulator.baseUrl],
-            ["LOCALPAYMENT_USERNAME", emulator.username],
-            ["LOCALPAYMENT_PASSWORD", Redacted.value(emulator.password)]
-          ])
-        )
         const context = yield* Layer.build(
-          Localpayment.layerConfig(testPolicy).pipe(Layer.provide(Layer.setConfigProvider(provider)))
+          LocalpaymentClient.layerConfig({ policy: Config.succeed(testPolicy) }).pipe(
+            Layer.provide(withVariables(variables(emulator)))
+          )
         )
         assert.strictEqual(yield* Effect.provide(validate, context), 200)
+      }))
+
+    it.scoped("layerConfig: an option given as a Config is read from there, the others from the environment", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator.make()
+        const context = yield* Layer.build(
+          LocalpaymentClient.layerConfig({
+            password: Config.redacted("PAYMENTS_LP_SECRET"),
+            policy: { reuse: Config.succeed("single-use" as const), requestTimeout: Config.succeed(testTimeout) }
+          }).pipe(Layer.provide(withVariables({
+            ...variables(emulator),
+            // The variable the default would read holds a wrong password: a login with it fails.
+            LOCALPAYMENT_PASSWORD: "not-the-password",
+            PAYMENTS_LP_SECRET: Redacted.value(emulator.password)
+          })))
+        )
+        assert.strictEqual(yield* Effect.provide(validate, context), 200)
+        assert.strictEqual(yield* Effect.provide(validate, context), 200)
+        // single-use: a login for each call, so the policy given as Configs was applied
+        assert.deepStrictEqual(yield* emulator.control.tokenRequests, { login: 2, refresh: 0 })
+      }))
+
+    it.scoped("layerConfig takes a store, and the renewal saves the grant to it", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator.make()
+        const saved = yield* Ref.make(0)
+        const store: TokenStore.TokenStore = {
+          load: Effect.succeedNone,
+          save: () => Ref.update(saved, (n) => n + 1),
+          withLock: (effect) => effect
+        }
+        const context = yield* Layer.build(
+          LocalpaymentClient.layerConfig({ store: Config.succeed(store), policy: Config.succeed(testPolicy) }).pipe(
+            Layer.provide(withVariables(variables(emulator)))
+          )
+        )
+        assert.strictEqual(yield* Effect.provide(validate, context), 200)
+        assert.strictEqual(yield* Ref.get(saved), 1)
+      }))
+
+    it.scoped("layerConfig with a variable missing fails with a ConfigError that names it, and no password", () =>
+      Effect.gen(function*() {
+        const password = "pw-that-must-not-leak"
+        for (const missing of ["LOCALPAYMENT_USERNAME", "LOCALPAYMENT_PASSWORD"]) {
+          const env: Record<string, string> = {
+            LOCALPAYMENT_BASE_URL: "https://api.stage.localpayment.com",
+            LOCALPAYMENT_USERNAME: "merchant",
+            LOCALPAYMENT_PASSWORD: password
+          }
+          delete env[missing]
+          const exit = yield* Effect.exit(
+            Layer.build(LocalpaymentClient.layerConfig().pipe(Layer.provide(withVariables(env))))
+          )
+          assert.isTrue(Exit.isFailure(exit))
+          if (Exit.isFailure(exit)) {
+            const error = Cause.failureOption(exit.cause)
+            assert.isTrue(Option.isSome(error) && ConfigError.isConfigError(error.value), Cause.pretty(exit.cause))
+            assert.include(Cause.pretty(exit.cause), missing)
+            assert.notInclude(Cause.pretty(exit.cause), password)
+            assert.notInclude(JSON.stringify(exit.cause), password)
+          }
+        }
       }))
 
     it.scoped("layerConfig without a base URL uses the environment's: stage by default", () =>
@@ -331,7 +400,7 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
         const provider = ConfigProvider.fromMap(
           new Map([["LOCALPAYMENT_USERNAME", "u"], ["LOCALPAYMENT_PASSWORD", "p"], ["LOCALPAYMENT_ENV", "production"]])
         )
-        const options = yield* Effect.withConfigProvider(Localpayment.config, provider)
+        const options = yield* Effect.withConfigProvider(LocalpaymentClient.config, provider)
         assert.strictEqual(options.environment, "production")
         assert.isUndefined(options.baseUrl)
         assert.strictEqual(Redacted.value(options.password), "p")

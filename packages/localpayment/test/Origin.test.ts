@@ -5,7 +5,6 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, layer } from "@effect/vitest"
-import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
 import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
 import * as Emulator from "@tokenkeeper/sandbox/Localpayment"
 import { Effect, Exit, Layer } from "effect"
@@ -34,7 +33,7 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment's
     it.scoped("fails with Invalid (config), and neither the token nor the request goes anywhere", () =>
       Effect.gen(function*() {
         const emulator = yield* Emulator.make({})
-        const context = yield* Layer.build(Localpayment.layer({
+        const context = yield* Layer.build(LocalpaymentClient.layer({
           baseUrl: emulator.baseUrl,
           username: emulator.username,
           password: emulator.password
