@@ -1,9 +1,9 @@
 /**
  * @since 0.1.0
  */
-export * as PaySecurez from "./PaySecurez.js"
+export * as PaySecurezClient from "./PaySecurezClient.js"
 
 /**
  * @since 0.1.0
  */
-export * as PaySecurezClient from "./PaySecurezClient.js"
+export * as PaySecurezTokens from "./PaySecurezTokens.js"

@@ -4,7 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import * as PaySecurez from "../src/PaySecurez.js"
+import * as PaySecurezTokens from "../src/PaySecurezTokens.js"
 import * as Harness from "./support/harness.js"
 import * as Transactions from "./support/transactions.js"
 
@@ -53,7 +53,7 @@ describe.concurrent("PaySecurezClient", () => {
   it.live("withFreshToken: create and status share one fresh token, not the cached one, which stays cached", () =>
     Effect.gen(function*() {
       const cached = yield* TokenService.get
-      yield* PaySecurez.withFreshToken(Transactions.transaction)
+      yield* PaySecurezTokens.withFreshToken(Transactions.transaction)
       // The core's combinator on the generic tag does the same.
       yield* TokenService.withFreshToken(Transactions.transaction)
       const [create1, status1, create2, status2] = yield* Harness.resourceRequests
@@ -70,8 +70,8 @@ describe.concurrent("PaySecurezClient", () => {
 
   it.live("single-use mode with withFreshToken: one token per transaction", () =>
     Effect.gen(function*() {
-      yield* PaySecurez.withFreshToken(Transactions.transaction)
-      yield* PaySecurez.withFreshToken(Transactions.transaction)
+      yield* PaySecurezTokens.withFreshToken(Transactions.transaction)
+      yield* PaySecurezTokens.withFreshToken(Transactions.transaction)
       assert.strictEqual(yield* Harness.logins, 2)
       const [create1, status1, create2, status2] = yield* Harness.resourceRequests
       assert.strictEqual(create1.authorization, status1.authorization)
@@ -82,7 +82,7 @@ describe.concurrent("PaySecurezClient", () => {
   it.live("withFreshToken: a token refused mid-transaction is replaced inside the scope", () =>
     Effect.gen(function*() {
       const control = yield* Harness.control
-      const result = yield* PaySecurez.withFreshToken(Effect.gen(function*() {
+      const result = yield* PaySecurezTokens.withFreshToken(Effect.gen(function*() {
         const created = yield* Transactions.create
         yield* control.revokeAccessTokens
         return yield* Transactions.status(created.txNo)

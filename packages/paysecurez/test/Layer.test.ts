@@ -2,13 +2,18 @@
 // HttpClient forwards every request to the sandbox whatever its host, so a URL that should never
 // be used would reach the sandbox (and be recorded) if it were.
 import { assert, describe, it } from "@effect/vitest"
+import type * as AccessToken from "@tokenkeeper/core/AccessToken"
 import * as TokenService from "@tokenkeeper/core/TokenService"
+import type * as TokenStore from "@tokenkeeper/core/TokenStore"
+import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as PaySecurez from "../src/PaySecurez.js"
+import * as Ref from "effect/Ref"
+import * as PaySecurezClient from "../src/PaySecurezClient.js"
 import * as Harness from "./support/harness.js"
 import * as Transactions from "./support/transactions.js"
 
@@ -16,7 +21,7 @@ const forwarding = Harness.sandbox({ forward: true })
 
 const layerFor = (baseUrl: string | undefined) =>
   Effect.map(Harness.emulator, (emulator) =>
-    PaySecurez.layer({
+    PaySecurezClient.layer({
       baseUrl,
       clientId: emulator.clientId,
       clientSecret: emulator.clientSecret,
@@ -32,7 +37,7 @@ const nothingSent = Effect.gen(function*() {
   })
 })
 
-describe.concurrent("PaySecurez.layer", () => {
+describe.concurrent("PaySecurezClient.layer", () => {
   for (
     const url of [
       "http://api.paysecurez.com",
@@ -72,7 +77,7 @@ describe.concurrent("PaySecurez.layer", () => {
     }).pipe(Effect.provide(forwarding)))
 })
 
-describe.concurrent("PaySecurez.layerConfig", () => {
+describe.concurrent("PaySecurezClient.layerConfig", () => {
   const env = (entries: ReadonlyArray<readonly [string, string]>) =>
     Layer.setConfigProvider(ConfigProvider.fromMap(new Map(entries)))
   // Credentials of the emulator's own, so that only the names read from the environment can match them.
@@ -86,7 +91,10 @@ describe.concurrent("PaySecurez.layerConfig", () => {
         ["PAYSECUREZ_CLIENT_ID", emulator.clientId],
         ["PAYSECUREZ_CLIENT_SECRET", Redacted.value(emulator.clientSecret)]
       ])
-      yield* Effect.provide(Transactions.create, PaySecurez.layerConfig(Harness.fastPolicy).pipe(Layer.provide(config)))
+      yield* Effect.provide(
+        Transactions.create,
+        PaySecurezClient.layerConfig({ policy: Config.succeed(Harness.fastPolicy) }).pipe(Layer.provide(config))
+      )
       assert.strictEqual(yield* Harness.logins, 1)
       assert.deepInclude((yield* Harness.counters).token, { ok: 1 })
       assert.deepInclude((yield* Harness.counters).resource, { ok: 1 })
@@ -97,24 +105,83 @@ describe.concurrent("PaySecurez.layerConfig", () => {
       const emulator = yield* Harness.emulator
       const secret = Redacted.value(emulator.clientSecret)
       const entries = [["PAYSECUREZ_CLIENT_ID", emulator.clientId], ["PAYSECUREZ_CLIENT_SECRET", secret]] as const
-      const options = yield* Effect.withConfigProvider(PaySecurez.config, ConfigProvider.fromMap(new Map(entries)))
+      const options = yield* Effect.withConfigProvider(
+        PaySecurezClient.config,
+        ConfigProvider.fromMap(new Map(entries))
+      )
       assert.strictEqual(options.baseUrl, undefined)
       assert.isTrue(Redacted.isRedacted(options.clientSecret))
       assert.notInclude(String(options.clientSecret), secret)
       yield* Effect.provide(
         TokenService.get,
-        PaySecurez.layerConfig(Harness.fastPolicy).pipe(Layer.provide(env(entries)))
+        PaySecurezClient.layerConfig({ policy: Config.succeed(Harness.fastPolicy) }).pipe(Layer.provide(env(entries)))
       )
       const sent = yield* Effect.flatMap(Harness.Recorder, (r) => r.sent)
       assert.deepStrictEqual(sent.map((s) => s.url), ["https://api.paysecurez.com/api/token"])
     }).pipe(Effect.provide(Harness.sandbox({ sandbox: credentials, forward: true }))))
+
+  it.live("an option given as a Config is read from there; the others from PAYSECUREZ_*", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Harness.emulator
+      const config = env([
+        ["PAYSECUREZ_BASE_URL", emulator.baseUrl],
+        ["PAYSECUREZ_CLIENT_ID", emulator.clientId],
+        // What the default would read is wrong: the token request succeeds only with the other one.
+        ["PAYSECUREZ_CLIENT_SECRET", "not-the-secret"],
+        ["VAULT_PAYSECUREZ_SECRET", Redacted.value(emulator.clientSecret)]
+      ])
+      const layer = PaySecurezClient.layerConfig({
+        clientSecret: Config.redacted("VAULT_PAYSECUREZ_SECRET"),
+        policy: { reuse: Config.succeed("single-use" as const), retry: Config.succeed(Harness.fastPolicy.retry) }
+      })
+      yield* Effect.provide(Effect.zip(Transactions.create, Transactions.create), layer.pipe(Layer.provide(config)))
+      // single-use, given field by field: a token for each call
+      assert.strictEqual(yield* Harness.logins, 2)
+      assert.deepInclude((yield* Harness.counters).token, { ok: 2, rejected: 0 })
+    }).pipe(Effect.provide(Harness.sandbox({ sandbox: credentials }))))
+
+  it.live("a store given as a Config is shared: a second replica adopts the first one's token", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Harness.emulator
+      const grant = yield* Ref.make(Option.none<AccessToken.Grant>())
+      const store: TokenStore.TokenStore = {
+        load: Ref.get(grant),
+        save: (g) => Ref.set(grant, Option.some(g)),
+        withLock: (effect) => effect
+      }
+      const replica = PaySecurezClient.layerConfig({ store: Config.succeed(store) }).pipe(
+        Layer.provide(env([
+          ["PAYSECUREZ_BASE_URL", emulator.baseUrl],
+          ["PAYSECUREZ_CLIENT_ID", emulator.clientId],
+          ["PAYSECUREZ_CLIENT_SECRET", Redacted.value(emulator.clientSecret)]
+        ]))
+      )
+      const first = yield* Effect.provide(TokenService.get, replica)
+      const second = yield* Effect.provide(TokenService.get, replica)
+      assert.strictEqual(Redacted.value(second.value), Redacted.value(first.value))
+      assert.strictEqual(yield* Harness.logins, 1)
+    }).pipe(Effect.provide(Harness.sandbox({ sandbox: credentials }))))
+
+  it.live("a missing PAYSECUREZ_CLIENT_ID fails with a ConfigError that names it and holds no secret", () =>
+    Effect.gen(function*() {
+      const secret = Redacted.value(credentials.clientSecret)
+      const error = yield* Effect.flip(Effect.provide(
+        TokenService.get,
+        PaySecurezClient.layerConfig().pipe(Layer.provide(env([["PAYSECUREZ_CLIENT_SECRET", secret]])))
+      ))
+      assert.isTrue(ConfigError.isConfigError(error) && ConfigError.isMissingDataOnly(error))
+      assert.include(String(error), "PAYSECUREZ_CLIENT_ID")
+      assert.notInclude(String(error), secret)
+      assert.notInclude(JSON.stringify(error), secret)
+      yield* nothingSent
+    }).pipe(Effect.provide(Harness.sandbox({ sandbox: credentials }))))
 
   it.live("a missing PAYSECUREZ_CLIENT_SECRET fails the layer with a ConfigError; nothing sent", () =>
     Effect.gen(function*() {
       const emulator = yield* Harness.emulator
       const config = env([["PAYSECUREZ_BASE_URL", emulator.baseUrl], ["PAYSECUREZ_CLIENT_ID", emulator.clientId]])
       const error = yield* Effect.flip(
-        Effect.provide(TokenService.get, PaySecurez.layerConfig().pipe(Layer.provide(config)))
+        Effect.provide(TokenService.get, PaySecurezClient.layerConfig().pipe(Layer.provide(config)))
       )
       assert.isTrue(ConfigError.isConfigError(error) && ConfigError.isMissingDataOnly(error))
       assert.include(String(error), "PAYSECUREZ_CLIENT_SECRET")

@@ -4,7 +4,7 @@ import * as TokenService from "@tokenkeeper/core/TokenService"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import * as PaySecurez from "../src/PaySecurez.js"
+import * as PaySecurezTokens from "../src/PaySecurezTokens.js"
 import * as Harness from "./support/harness.js"
 import * as Transactions from "./support/transactions.js"
 
@@ -26,7 +26,7 @@ describe.concurrent("PaySecurez tokens", () => {
       assert.strictEqual(sent[0].url, `${(yield* Harness.emulator).baseUrl}/api/token`)
       assert.deepStrictEqual((yield* emulator.counters).token, { ok: 1, rejected: 0, fault: 0 })
       // The provider's own tag is the same service.
-      const tokens = yield* PaySecurez.PaySecurezTokens
+      const tokens = yield* PaySecurezTokens.PaySecurezTokens
       assert.strictEqual(tokens.provider, "PaySecurez")
       assert.strictEqual(valueOf(yield* tokens.get), valueOf(token))
     }).pipe(Effect.provide(Harness.env())))

@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
-import * as PaySecurez from "../../src/PaySecurez.js"
+import * as PaySecurezClient from "../../src/PaySecurezClient.js"
 
 /** A request as it left the client: before any forwarding, with the time it was sent. */
 export interface Sent {
@@ -105,10 +105,10 @@ export const quickExpiry = {
 /** PaySecurez's layer with the emulator's credentials and `fastPolicy`, both overridable. */
 export const paysecurez = (options: {
   readonly policy?: TokenPolicy.Options
-  readonly overrides?: (emulator: Sandbox.Service) => Partial<PaySecurez.Options>
+  readonly overrides?: (emulator: Sandbox.Service) => Partial<PaySecurezClient.Options>
 } = {}) =>
   Layer.unwrapEffect(Effect.map(Sandbox.PaySecurez, (emulator) =>
-    PaySecurez.layer({
+    PaySecurezClient.layer({
       baseUrl: emulator.baseUrl,
       clientId: emulator.clientId,
       clientSecret: emulator.clientSecret,
@@ -120,7 +120,7 @@ export const paysecurez = (options: {
 export const env = (options: {
   readonly sandbox?: Sandbox.Options
   readonly policy?: TokenPolicy.Options
-  readonly overrides?: (emulator: Sandbox.Service) => Partial<PaySecurez.Options>
+  readonly overrides?: (emulator: Sandbox.Service) => Partial<PaySecurezClient.Options>
 } = {}) => Layer.provideMerge(paysecurez(options), sandbox({ sandbox: options.sandbox ?? {} }))
 
 /** The emulator's request counters. */
