@@ -158,8 +158,7 @@ export const layerConfig = <Options, ROut, E, RIn>(
   layer: (options: Options) => Layer.Layer<ROut, E, RIn>,
   defaults: Configs<Options>,
   given?: Partial<Configs<Options>>
-): Layer.Layer<ROut, E | ConfigError.ConfigError, RIn> =>
-  Layer.unwrapEffect(Effect.map(config(defaults, given), layer))
+): Layer.Layer<ROut, E | ConfigError.ConfigError, RIn> => Layer.unwrapEffect(Effect.map(config(defaults, given), layer))
 
 /**
  * `yield* XClient.post("/path", …)` style accessors for a provider's client tag.

@@ -211,8 +211,9 @@ const tags = { tokens: LocalpaymentTokens, client: LocalpaymentClient }
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Provider.Provider, Invalid, HttpClient.HttpClient | Scope.Scope> =>
-  build(options, options, undefined)
+export const make = (
+  options: Options
+): Effect.Effect<Provider.Provider, Invalid, HttpClient.HttpClient | Scope.Scope> => build(options, options, undefined)
 
 /**
  * `make` as a layer: the generic `TokenService`, `LocalpaymentTokens` and `LocalpaymentClient`.

@@ -14,7 +14,19 @@ import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
 import * as Control from "@tokenkeeper/sandbox/Control"
 import * as Emulator from "@tokenkeeper/sandbox/Localpayment"
-import { Cause, Config, ConfigError, ConfigProvider, Effect, Exit, Layer, Option, Redacted, Ref, Schedule } from "effect"
+import {
+  Cause,
+  Config,
+  ConfigError,
+  ConfigProvider,
+  Effect,
+  Exit,
+  Layer,
+  Option,
+  Redacted,
+  Ref,
+  Schedule
+} from "effect"
 
 // Generous: on a loaded machine a shorter limit can expire before the request reaches the server.
 const testTimeout = "1 second"
