@@ -8,19 +8,23 @@
 //   are not token responses
 // One file, so that all its tests run concurrently on a few shared emulators (one per test at a time).
 import { assert, describe, layer } from "@effect/vitest"
+import type * as AccessToken from "@tokenkeeper/core/AccessToken"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
+import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Control from "@tokenkeeper/sandbox/Control"
 import * as Partner from "@tokenkeeper/sandbox/Partner"
 import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Encoding from "effect/Encoding"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import * as OAuth2 from "../src/OAuth2.js"
 import * as OAuth2Client from "../src/OAuth2Client.js"
+import * as OAuth2Tokens from "../src/OAuth2Tokens.js"
 import * as PartnerClient from "../src/PartnerClient.js"
+import * as PartnerTokens from "../src/PartnerTokens.js"
 import * as Harness from "./support/harness.js"
 
 const read = <E, R>(
@@ -29,7 +33,7 @@ const read = <E, R>(
 
 const partnerBookings = read(PartnerClient.get("/api/bookings"))
 
-const partnerToken = Effect.flatMap(OAuth2.PartnerTokens, (tokens) => tokens.get)
+const partnerToken = Effect.flatMap(PartnerTokens.PartnerTokens, (tokens) => tokens.get)
 
 const bookingsStatus = Effect.map(PartnerClient.get("/api/bookings"), (response) => response.status)
 
@@ -37,7 +41,7 @@ const bearers = Effect.map(Harness.sent("/api/bookings"), (all) => all.map((s) =
 
 const bookings = read(OAuth2Client.get("/api/bookings"))
 
-const token = Effect.flatMap(OAuth2.OAuth2Tokens, (tokens) => tokens.get)
+const token = Effect.flatMap(OAuth2Tokens.OAuth2Tokens, (tokens) => tokens.get)
 
 const tokenBodies = Effect.map(
   Harness.sent("/api/oauth/token"),
@@ -54,7 +58,7 @@ const basic = (emulator: Partner.Service) =>
 const attempts = 3
 
 layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (it) => {
-  describe.concurrent("OAuth2.partner", () => {
+  describe.concurrent("PartnerClient.layer", () => {
     it.scoped("sends the documented JSON request and calls the API with the token", () =>
       Effect.gen(function*() {
         const emulator = yield* Partner.Partner
@@ -155,7 +159,7 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
       Effect.gen(function*() {
         const emulator = yield* Partner.Partner
         const secret = "not-the-partner-secret-42"
-        const wrong = OAuth2.partner({
+        const wrong = PartnerClient.layer({
           baseUrl: emulator.baseUrl,
           clientId: emulator.clientId,
           clientSecret: Redacted.make(secret),
@@ -179,7 +183,7 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
         assert.deepStrictEqual(yield* Harness.sent("/api/bookings"), [])
       }).pipe(Effect.provide(Harness.sandbox())))
 
-    it.scoped("layerPartnerConfig reads PARTNER_BASE_URL, PARTNER_CLIENT_ID and PARTNER_CLIENT_SECRET", () =>
+    it.scoped("layerConfig reads PARTNER_BASE_URL, PARTNER_CLIENT_ID and PARTNER_CLIENT_SECRET", () =>
       Effect.gen(function*() {
         const emulator = yield* Partner.Partner
         const env = new Map([
@@ -188,7 +192,7 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
           ["PARTNER_CLIENT_SECRET", Redacted.value(emulator.clientSecret)]
         ])
         const configured = (entries: Map<string, string>) =>
-          OAuth2.layerPartnerConfig(Harness.fast).pipe(
+          PartnerClient.layerConfig({ policy: Config.succeed(Harness.fast) }).pipe(
             Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(entries)))
           )
         const { status } = yield* Effect.provide(partnerBookings, configured(env))
@@ -198,16 +202,51 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
         const withScope = new Map([...env, ["PARTNER_SCOPE", "bookings:read"]])
         assert.deepStrictEqual((yield* Effect.provide(partnerToken, configured(withScope))).scopes, ["bookings:read"])
 
-        const missing = new Map([...env].filter(([key]) => key !== "PARTNER_CLIENT_SECRET"))
-        const error = yield* Effect.flip(Layer.build(configured(missing)))
-        assert.strictEqual(error._tag, "ConfigError")
+        for (const name of ["PARTNER_BASE_URL", "PARTNER_CLIENT_ID", "PARTNER_CLIENT_SECRET"]) {
+          const missing = new Map([...env].filter(([key]) => key !== name))
+          const error = yield* Effect.flip(Layer.build(configured(missing)))
+          assert.strictEqual(error._tag, "ConfigError")
+          assert.include(String(error), name)
+          assert.notInclude(String(error), Redacted.value(emulator.clientSecret))
+        }
         assert.deepStrictEqual(yield* Harness.tokenRequests, { login: 2, refresh: 0 })
+      }).pipe(Effect.provide(Harness.sandbox())))
+
+    it.scoped("layerConfig: a secret from another name, a scope and a store given as Configs", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Partner.Partner
+        const saved: Array<AccessToken.Grant> = []
+        const store: TokenStore.TokenStore = {
+          load: Effect.succeedNone,
+          save: (grant) => Effect.sync(() => saved.push(grant)),
+          withLock: (effect) => effect
+        }
+        const layer = PartnerClient.layerConfig({
+          clientSecret: Config.redacted("VAULT_PARTNER_SECRET"),
+          scope: Config.succeed(["bookings:read"]),
+          store: Config.succeed(store),
+          policy: Config.succeed(Harness.fast)
+        }).pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(
+          new Map([
+            ["PARTNER_BASE_URL", emulator.baseUrl],
+            ["PARTNER_CLIENT_ID", emulator.clientId],
+            // What the default would read is wrong: the token request succeeds only with the other one.
+            ["PARTNER_CLIENT_SECRET", "not-the-partner-secret"],
+            ["VAULT_PARTNER_SECRET", Redacted.value(emulator.clientSecret)]
+          ])
+        ))))
+        const current = yield* Effect.provide(partnerToken, layer)
+        assert.deepStrictEqual(current.scopes, ["bookings:read"])
+        assert.strictEqual(saved.length, 1)
+        assert.strictEqual(Redacted.value(saved[0].access.value), Redacted.value(current.value))
       }).pipe(Effect.provide(Harness.sandbox())))
 
     it.scoped("plain http: to a non-loopback host is refused when the layer is built; nothing is sent", () =>
       Effect.gen(function*() {
         const build = (baseUrl: string) =>
-          Effect.flip(Layer.build(OAuth2.partner({ baseUrl, clientId: "id", clientSecret: Redacted.make("secret") })))
+          Effect.flip(
+            Layer.build(PartnerClient.layer({ baseUrl, clientId: "id", clientSecret: Redacted.make("secret") }))
+          )
         for (const baseUrl of ["http://partner.example.com", "http://10.0.0.8:8080", "partner.example.com"]) {
           assert.deepInclude(yield* build(baseUrl), { _tag: "Invalid", provider: "Partner", reason: "config" })
         }
@@ -215,7 +254,7 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
       }).pipe(Effect.provide(Harness.transport)))
   })
 
-  describe.concurrent("OAuth2.layer", () => {
+  describe.concurrent("OAuth2Client.layer", () => {
     const encodings = [
       { bodyEncoding: "form", contentType: "application/x-www-form-urlencoded" },
       { bodyEncoding: "json", contentType: "application/json" }
@@ -339,7 +378,7 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
         // Tokens from this emulator, API calls to another one that knows none of them.
         const emulator = yield* Partner.Partner
         const elsewhere = yield* Harness.emulator()
-        const tokensHereApiThere = OAuth2.layer({
+        const tokensHereApiThere = OAuth2Client.layer({
           tokenUrl: `${emulator.baseUrl}/api/oauth/token`,
           apiUrl: elsewhere.baseUrl,
           clientId: emulator.clientId,
@@ -361,13 +400,15 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
           ["OAUTH2_CLIENT_SECRET", Redacted.value(emulator.clientSecret)],
           ["OAUTH2_SCOPE", "bookings:read"]
         ])
-        const configured = (entries: Map<string, string>) =>
-          OAuth2.layerConfig({ clientAuth: "body", scope: "bookings:delete", policy: Harness.fast }).pipe(
-            Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(entries)))
-          )
-        const { status } = yield* Effect.provide(bookings, configured(env))
+        const provide = (entries: Map<string, string>) =>
+          Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(entries)))
+        const configured = OAuth2Client.layerConfig({
+          clientAuth: Config.succeed("body" as const),
+          policy: Config.succeed(Harness.fast)
+        })
+        const { status } = yield* Effect.provide(bookings, configured.pipe(provide(env)))
         assert.strictEqual(status, 200)
-        // The environment's scope wins over the one in code; the code's client authentication applies.
+        // The environment's scope, and the client authentication given as a Config.
         assert.deepStrictEqual(yield* tokenBodies, [{
           grant_type: "client_credentials",
           scope: "bookings:read",
@@ -375,11 +416,20 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
           client_secret: Redacted.value(emulator.clientSecret)
         }])
 
+        // A Config of one's own replaces the variable, e.g. with a fallback when it is not set.
         const withoutScope = new Map([...env].filter(([key]) => key !== "OAUTH2_SCOPE"))
-        assert.deepStrictEqual((yield* Effect.provide(token, configured(withoutScope))).scopes, ["bookings:delete"])
+        const scoped = OAuth2Client.layerConfig({
+          scope: Config.string("OAUTH2_SCOPE").pipe(Config.withDefault("bookings:delete")),
+          policy: Config.succeed(Harness.fast)
+        })
+        assert.deepStrictEqual((yield* Effect.provide(token, scoped.pipe(provide(withoutScope)))).scopes, [
+          "bookings:delete"
+        ])
 
         const missing = new Map([...env].filter(([key]) => key !== "OAUTH2_TOKEN_URL"))
-        assert.strictEqual((yield* Effect.flip(Layer.build(configured(missing))))._tag, "ConfigError")
+        const error = yield* Effect.flip(Layer.build(configured.pipe(provide(missing))))
+        assert.strictEqual(error._tag, "ConfigError")
+        assert.include(String(error), "OAUTH2_TOKEN_URL")
         assert.deepStrictEqual(yield* Harness.tokenRequests, { login: 2, refresh: 0 })
       }).pipe(Effect.provide(Harness.sandbox())))
 
@@ -392,13 +442,13 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
             assert.strictEqual((yield* read(PartnerClient.get("/api/bookings"))).status, 200)
             assert.strictEqual((yield* bookings).status, 200)
           }
-          const partnerToken = yield* Effect.flatMap(OAuth2.PartnerTokens, (tokens) => tokens.get)
+          const partnerToken = yield* Effect.flatMap(PartnerTokens.PartnerTokens, (tokens) => tokens.get)
           const genericToken = yield* token
           return { partnerToken, genericToken }
         })
         const layers = Layer.mergeAll(
           Harness.partner(),
-          OAuth2.layer({
+          OAuth2Client.layer({
             tokenUrl: `${other.baseUrl}/api/oauth/token`,
             clientId: other.clientId,
             clientSecret: other.clientSecret,
@@ -429,7 +479,7 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
           clientId: "id",
           clientSecret: Redacted.make("s")
         }
-        const refused: ReadonlyArray<Partial<OAuth2.Options>> = [
+        const refused: ReadonlyArray<Partial<OAuth2Client.Options>> = [
           { tokenUrl: "http://auth.example.com/oauth/token" },
           { tokenUrl: "http://192.168.1.10/oauth/token" },
           { tokenUrl: "https://user:pass@auth.example.com/oauth/token" },
@@ -440,14 +490,14 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
           { extraParams: { client_secret: "other" } }
         ]
         for (const options of refused) {
-          const error = yield* Effect.flip(Layer.build(OAuth2.layer({ ...base, ...options })))
+          const error = yield* Effect.flip(Layer.build(OAuth2Client.layer({ ...base, ...options })))
           assert.deepInclude(error, { _tag: "Invalid", provider: "OAuth2", reason: "config" }, JSON.stringify(options))
         }
         // HTTPS anywhere and plain HTTP to loopback are accepted; building sends nothing.
         for (
           const tokenUrl of [base.tokenUrl, "http://localhost:9/token", "http://127.0.0.1:9/token", "http://[::1]:9/t"]
         ) {
-          yield* Layer.build(OAuth2.layer({ ...base, tokenUrl }))
+          yield* Layer.build(OAuth2Client.layer({ ...base, tokenUrl }))
         }
         assert.deepStrictEqual(yield* Harness.sent(), [])
       }).pipe(Effect.provide(Harness.transport)))

@@ -10,8 +10,8 @@ import * as Effect from "effect/Effect"
 import * as Encoding from "effect/Encoding"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
-import * as OAuth2 from "../src/OAuth2.js"
 import * as OAuth2Client from "../src/OAuth2Client.js"
+import * as OAuth2Tokens from "../src/OAuth2Tokens.js"
 import * as Harness from "./support/harness.js"
 
 interface Received {
@@ -47,8 +47,8 @@ const server = (answer: (received: Received, n: number) => Answer) =>
     return { tokenUrl: `${url}/token`, received: Ref.get(log) }
   })
 
-const layer = (tokenUrl: string, options: Partial<OAuth2.Options> = {}) =>
-  OAuth2.layer({
+const layer = (tokenUrl: string, options: Partial<OAuth2Client.Options> = {}) =>
+  OAuth2Client.layer({
     tokenUrl,
     clientId: "client",
     clientSecret: Redacted.make("secret"),
@@ -56,7 +56,7 @@ const layer = (tokenUrl: string, options: Partial<OAuth2.Options> = {}) =>
     ...options
   })
 
-const token = Effect.flatMap(OAuth2.OAuth2Tokens, (tokens) => tokens.get)
+const token = Effect.flatMap(OAuth2Tokens.OAuth2Tokens, (tokens) => tokens.get)
 
 const lifetime = Effect.map(token, (t) => t.expiresAt - t.issuedAt)
 

@@ -16,7 +16,8 @@ import * as Pool from "effect/Pool"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as Http from "node:http"
-import * as OAuth2 from "../../src/OAuth2.js"
+import * as OAuth2Client from "../../src/OAuth2Client.js"
+import * as PartnerClient from "../../src/PartnerClient.js"
 
 export interface Sent {
   readonly method: string
@@ -123,7 +124,7 @@ export const stalling: TokenPolicy.Options = { ...fast, requestTimeout: "1 secon
 export const partner = (policy: TokenPolicy.Options = fast) =>
   Layer.unwrapEffect(
     Effect.map(Partner.Partner, (emulator) =>
-      OAuth2.partner({
+      PartnerClient.layer({
         baseUrl: emulator.baseUrl,
         clientId: emulator.clientId,
         clientSecret: emulator.clientSecret,
@@ -132,10 +133,10 @@ export const partner = (policy: TokenPolicy.Options = fast) =>
   )
 
 /** The generic layer against the emulator's token route, with `options` on top. */
-export const generic = (options: Partial<OAuth2.Options> = {}) =>
+export const generic = (options: Partial<OAuth2Client.Options> = {}) =>
   Layer.unwrapEffect(
     Effect.map(Partner.Partner, (emulator) =>
-      OAuth2.layer({
+      OAuth2Client.layer({
         tokenUrl: `${emulator.baseUrl}/api/oauth/token`,
         clientId: emulator.clientId,
         clientSecret: emulator.clientSecret,
@@ -165,5 +166,5 @@ export const partnerEnv = (options?: Partial<Partner.Settings>, policy?: TokenPo
   Layer.provideMerge(partner(policy), sandbox(options))
 
 /** The generic layer over an emulator of its own with `options` applied. */
-export const genericEnv = (options?: Partial<Partner.Settings>, layerOptions?: Partial<OAuth2.Options>) =>
+export const genericEnv = (options?: Partial<Partner.Settings>, layerOptions?: Partial<OAuth2Client.Options>) =>
   Layer.provideMerge(generic(layerOptions), sandbox(options))
