@@ -10,7 +10,7 @@
  */
 import { HttpBody, HttpClientResponse } from "@effect/platform"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
-import { Localpayment, LocalpaymentClient } from "@tokenkeeper/localpayment"
+import { LocalpaymentClient, LocalpaymentTokens } from "@tokenkeeper/localpayment"
 import { Clock, Console, Effect } from "effect"
 import { pathToFileURL } from "node:url"
 import * as Support from "./support.js"
@@ -32,13 +32,13 @@ export const program = Effect.gen(function*() {
   yield* Console.log(`Validated again:    HTTP ${second.status}`)
 
   // Localpayment's own tokens tag; the token's value stays Redacted, so only its lifetime is printed.
-  const token = yield* Effect.flatMap(Localpayment.LocalpaymentTokens, (tokens) => tokens.get)
+  const token = yield* Effect.flatMap(LocalpaymentTokens.LocalpaymentTokens, (tokens) => tokens.get)
   const seconds = Math.round((token.expiresAt - (yield* Clock.currentTimeMillis)) / 1000)
   yield* Console.log(`The cached access token expires in about ${seconds} s and is renewed behind the scenes`)
   return [first.status, second.status] as const
 }).pipe(
   // In an application this is the whole setup: LOCALPAYMENT_* from the environment.
-  Effect.provide(Localpayment.layerConfig())
+  Effect.provide(LocalpaymentClient.layerConfig())
 )
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -11,7 +11,7 @@
  */
 import { HttpClientResponse } from "@effect/platform"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
-import { OAuth2, PartnerClient } from "@tokenkeeper/oauth2"
+import { PartnerClient, PartnerTokens } from "@tokenkeeper/oauth2"
 import { Console, Effect, Schema } from "effect"
 import { pathToFileURL } from "node:url"
 import * as Support from "./support.js"
@@ -30,11 +30,11 @@ export const program = Effect.gen(function*() {
   for (const booking of bookings) yield* Console.log(`  ${booking.id}  ${booking.status}`)
 
   // The partner's tokens are JWTs whose claims carry the granted scopes.
-  const token = yield* Effect.flatMap(OAuth2.PartnerTokens, (tokens) => tokens.get)
+  const token = yield* Effect.flatMap(PartnerTokens.PartnerTokens, (tokens) => tokens.get)
   yield* Console.log(`Token scopes: ${token.scopes.join(" ") || "(none stated)"}`)
   return bookings
 }).pipe(
-  Effect.provide(OAuth2.layerPartnerConfig())
+  Effect.provide(PartnerClient.layerConfig())
 )
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

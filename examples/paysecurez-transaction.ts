@@ -1,7 +1,7 @@
 /**
  * A PaySecurez transaction with a token of its own, as PaySecurez recommends: create it
  * (`POST /api/v1/transactions`), then ask for its status (`GET /api/v1/transactions/{txNo}/status`),
- * both inside `PaySecurez.withFreshToken`, so the two calls share one newly issued token and the
+ * both inside `PaySecurezTokens.withFreshToken`, so the two calls share one newly issued token and the
  * next transaction gets another.
  *
  * Run against the in-process sandbox:
@@ -11,7 +11,7 @@
  */
 import { HttpBody, HttpClientResponse } from "@effect/platform"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
-import { PaySecurez, PaySecurezClient } from "@tokenkeeper/paysecurez"
+import { PaySecurezClient, PaySecurezTokens } from "@tokenkeeper/paysecurez"
 import { Console, Effect, Schema } from "effect"
 import { pathToFileURL } from "node:url"
 import * as Support from "./support.js"
@@ -33,7 +33,7 @@ const status = (txNo: string) =>
 
 /** One transaction: create, then status, on one fresh token. */
 const transaction = (amount: number, reference: string) =>
-  PaySecurez.withFreshToken(Effect.gen(function*() {
+  PaySecurezTokens.withFreshToken(Effect.gen(function*() {
     const created = yield* create(amount, reference)
     const current = yield* status(created.txNo)
     yield* Console.log(`Transaction ${created.txNo} (${reference}, ${amount} USD): ${current.status}`)
@@ -48,7 +48,7 @@ export const program = Effect.gen(function*() {
 }).pipe(
   // Outside `withFreshToken` tokens are cached; `layerConfig({ reuse: "single-use" })` would give
   // every call outside a transaction a new token too.
-  Effect.provide(PaySecurez.layerConfig())
+  Effect.provide(PaySecurezClient.layerConfig())
 )
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

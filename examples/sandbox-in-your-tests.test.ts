@@ -11,9 +11,9 @@
 import { HttpBody, HttpClientResponse } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, layer } from "@effect/vitest"
-import { Localpayment, LocalpaymentClient } from "@tokenkeeper/localpayment"
+import { LocalpaymentClient } from "@tokenkeeper/localpayment"
 import { Sandbox } from "@tokenkeeper/sandbox"
-import { Effect, Layer, Redacted, Schedule } from "effect"
+import { Config, Effect, Layer, Redacted, Schedule } from "effect"
 
 // Your code under test: it only knows LocalpaymentClient.
 const validateDocument = LocalpaymentClient.post("/api/validation/document", {
@@ -23,10 +23,13 @@ const validateDocument = LocalpaymentClient.post("/api/validation/document", {
 // Your application's layer with LOCALPAYMENT_* read from the sandbox instead of the environment,
 // and a policy that gives up quickly. Provided per test, so every test starts without a token.
 const LocalpaymentOnSandbox = Layer.unwrapEffect(
-  Effect.map(Sandbox.Sandbox, (sandbox) =>
-    Localpayment.layerConfig({ retry: Schedule.recurs(2) }).pipe(
-      Layer.provide(Layer.setConfigProvider(Sandbox.configProvider(sandbox)))
-    ))
+  Effect.map(
+    Sandbox.Sandbox,
+    (sandbox) =>
+      LocalpaymentClient.layerConfig({ policy: { retry: Config.succeed(Schedule.recurs(2)) } }).pipe(
+        Layer.provide(Layer.setConfigProvider(Sandbox.configProvider(sandbox)))
+      )
+  )
 )
 
 layer(Layer.merge(Sandbox.layer(), NodeHttpClient.layerUndici), { excludeTestServices: true })(
@@ -71,7 +74,7 @@ layer(Layer.merge(Sandbox.layer(), NodeHttpClient.layerUndici), { excludeTestSer
         yield* reset
         // The layer can also be built from the emulator's own details, without Config.
         const { localpayment } = yield* Sandbox.Sandbox
-        const wrongPassword = Localpayment.layer({
+        const wrongPassword = LocalpaymentClient.layer({
           baseUrl: localpayment.baseUrl,
           username: localpayment.username,
           password: Redacted.make("not-the-password")

@@ -11,8 +11,8 @@
  */
 import { HttpBody, HttpClientResponse } from "@effect/platform"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
-import { Localpayment, LocalpaymentClient } from "@tokenkeeper/localpayment"
-import { PaySecurez, PaySecurezClient } from "@tokenkeeper/paysecurez"
+import { LocalpaymentClient, LocalpaymentTokens } from "@tokenkeeper/localpayment"
+import { PaySecurezClient, PaySecurezTokens } from "@tokenkeeper/paysecurez"
 import { Console, Duration, Effect, Layer } from "effect"
 import { pathToFileURL } from "node:url"
 import * as Support from "./support.js"
@@ -26,7 +26,7 @@ const createTransaction = PaySecurezClient.post("/api/v1/transactions", {
 }).pipe(Effect.flatMap(HttpClientResponse.filterStatusOk))
 
 /** Both providers, side by side. Use their own tags: each layer also provides the generic `TokenService`. */
-const Providers = Layer.mergeAll(Localpayment.layerConfig(), PaySecurez.layerConfig())
+const Providers = Layer.mergeAll(LocalpaymentClient.layerConfig(), PaySecurezClient.layerConfig())
 
 const lifetime = (token: { readonly issuedAt: number; readonly expiresAt: number }) =>
   Duration.format(Duration.millis(token.expiresAt - token.issuedAt))
@@ -39,8 +39,8 @@ export const program = Effect.gen(function*() {
   yield* Console.log(`Localpayment document validation: HTTP ${validation.status}`)
   yield* Console.log(`PaySecurez transaction:           HTTP ${transaction.status}`)
 
-  const localpayment = yield* Effect.flatMap(Localpayment.LocalpaymentTokens, (tokens) => tokens.get)
-  const paysecurez = yield* Effect.flatMap(PaySecurez.PaySecurezTokens, (tokens) => tokens.get)
+  const localpayment = yield* Effect.flatMap(LocalpaymentTokens.LocalpaymentTokens, (tokens) => tokens.get)
+  const paysecurez = yield* Effect.flatMap(PaySecurezTokens.PaySecurezTokens, (tokens) => tokens.get)
   yield* Console.log(`Localpayment token lives ${lifetime(localpayment)}, PaySecurez token ${lifetime(paysecurez)}`)
   return { validation: validation.status, transaction: transaction.status }
 }).pipe(

@@ -11,9 +11,9 @@
  */
 import { HttpBody, HttpClientResponse } from "@effect/platform"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
-import { Localpayment, LocalpaymentClient } from "@tokenkeeper/localpayment"
+import { LocalpaymentClient } from "@tokenkeeper/localpayment"
 import { Sandbox } from "@tokenkeeper/sandbox"
-import { Console, Effect, Layer, Option, Redacted, Schedule } from "effect"
+import { Config, Console, Effect, Layer, Option, Redacted, Schedule } from "effect"
 import { pathToFileURL } from "node:url"
 import * as Support from "./support.js"
 
@@ -22,7 +22,7 @@ const validateDocument = LocalpaymentClient.post("/api/validation/document", {
 }).pipe(Effect.flatMap(HttpClientResponse.filterStatusOk))
 
 /** What an application does with each failure; errors carry no secret, so they can be logged. */
-const scenario = (name: string, layer: ReturnType<typeof Localpayment.layerConfig>) =>
+const scenario = (name: string, layer: ReturnType<typeof LocalpaymentClient.layerConfig>) =>
   validateDocument.pipe(
     Effect.provide(layer),
     Effect.tap((response) => Console.log(`${name}: HTTP ${response.status}`)),
@@ -38,26 +38,26 @@ const scenario = (name: string, layer: ReturnType<typeof Localpayment.layerConfi
     })
   )
 
-// Localpayment layers from LOCALPAYMENT_*, with a change.
-const fromConfig = (f: (options: Localpayment.Options) => ReturnType<typeof Localpayment.layer>) =>
-  Layer.unwrapEffect(Effect.map(Localpayment.config, f))
-
-const wrongPassword = fromConfig((options) =>
-  Localpayment.layer({ ...options, password: Redacted.make("not-the-password") })
-)
+// LOCALPAYMENT_* for everything but the password.
+const wrongPassword = LocalpaymentClient.layerConfig({ password: Config.succeed(Redacted.make("not-the-password")) })
 
 // A service that was handed only a refresh token, which has since ended (or been revoked).
-const endedRefreshToken = fromConfig(({ baseUrl, environment }) =>
-  Localpayment.layerFromRefreshToken({ baseUrl, environment, refreshToken: Redacted.make("ended-refresh-token") })
+const endedRefreshToken = Layer.unwrapEffect(
+  Effect.map(LocalpaymentClient.config, ({ baseUrl, environment }) =>
+    LocalpaymentClient.layerFromRefreshToken({
+      baseUrl,
+      environment,
+      refreshToken: Redacted.make("ended-refresh-token")
+    }))
 )
 
 /** Retry once instead of the default (up to 4 times within 10 s), so the example ends quickly. */
-const retryOnce = Localpayment.layerConfig({ retry: Schedule.recurs(1) })
+const retryOnce = LocalpaymentClient.layerConfig({ policy: { retry: Config.succeed(Schedule.recurs(1)) } })
 
 export const program = Effect.gen(function*() {
   const sandbox = yield* Effect.serviceOption(Sandbox.Sandbox)
   return {
-    configured: yield* scenario("Configured credentials", Localpayment.layerConfig()),
+    configured: yield* scenario("Configured credentials", LocalpaymentClient.layerConfig()),
     wrongPassword: yield* scenario("Wrong password", wrongPassword),
     outage: yield* Option.match(sandbox, {
       onNone: () => Effect.as(Console.log("Localpayment down: skipped (needs the sandbox)"), "skipped" as const),

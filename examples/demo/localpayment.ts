@@ -3,8 +3,8 @@
  * login again once the refresh token ends, a herd of 200 calls, a wrong password, an outage.
  */
 import * as HttpBody from "@effect/platform/HttpBody"
-import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
 import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
+import * as LocalpaymentTokens from "@tokenkeeper/localpayment/LocalpaymentTokens"
 import type * as Emulator from "@tokenkeeper/sandbox/Localpayment"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -30,8 +30,8 @@ export const run = (timeline: Timeline, emulator: Emulator.Service) =>
   Effect.gen(function*() {
     const { control } = emulator
     const options = { baseUrl: emulator.baseUrl, username: emulator.username, password: emulator.password }
-    const lp = yield* Layer.build(Localpayment.layer(options))
-    const tokens = Effect.provide(Localpayment.LocalpaymentTokens, lp)
+    const lp = yield* Layer.build(LocalpaymentClient.layer(options))
+    const tokens = Effect.provide(LocalpaymentTokens.LocalpaymentTokens, lp)
     const validate = timeline.api(
       name,
       LocalpaymentClient.post("/api/validation/document", {
@@ -126,7 +126,7 @@ export const run = (timeline: Timeline, emulator: Emulator.Service) =>
       name,
       "a wrong password is Invalid, handled with Effect.catchTag",
       Effect.gen(function*() {
-        const wrong = Localpayment.layer({ ...options, password: Redacted.make("not-the-password") })
+        const wrong = LocalpaymentClient.layer({ ...options, password: Redacted.make("not-the-password") })
         const outcome = yield* timeline.api(name, LocalpaymentClient.post("/api/validation/document")).pipe(
           Effect.as("accepted?!"),
           Effect.catchTag("Invalid", (error) => Effect.succeed(`Invalid (${error.reason}, HTTP ${error.status})`)),

@@ -1,7 +1,6 @@
 /**
  * The partner API in the demo: bookings through the seed-003 preset (JSON client credentials).
  */
-import * as OAuth2 from "@tokenkeeper/oauth2/OAuth2"
 import * as PartnerClient from "@tokenkeeper/oauth2/PartnerClient"
 import type * as Emulator from "@tokenkeeper/sandbox/Partner"
 import * as Effect from "effect/Effect"
@@ -12,7 +11,7 @@ const name = "Partner"
 
 export const run = (timeline: Timeline, emulator: Emulator.Service) =>
   Effect.gen(function*() {
-    const partner = yield* Layer.build(OAuth2.partner({
+    const partner = yield* Layer.build(PartnerClient.layer({
       baseUrl: emulator.baseUrl,
       clientId: emulator.clientId,
       clientSecret: emulator.clientSecret

@@ -4,8 +4,8 @@
  */
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as PaySecurez from "@tokenkeeper/paysecurez/PaySecurez"
 import * as PaySecurezClient from "@tokenkeeper/paysecurez/PaySecurezClient"
+import * as PaySecurezTokens from "@tokenkeeper/paysecurez/PaySecurezTokens"
 import type * as Emulator from "@tokenkeeper/sandbox/PaySecurez"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -18,7 +18,7 @@ const Transaction = Schema.Struct({ txNo: Schema.String })
 
 export const run = (timeline: Timeline, emulator: Emulator.Service) =>
   Effect.gen(function*() {
-    const ps = yield* Layer.build(PaySecurez.layer({
+    const ps = yield* Layer.build(PaySecurezClient.layer({
       baseUrl: emulator.baseUrl,
       clientId: emulator.clientId,
       clientSecret: emulator.clientSecret
@@ -51,7 +51,7 @@ export const run = (timeline: Timeline, emulator: Emulator.Service) =>
       "a payment under its own token: create and status share one fresh token",
       Effect.gen(function*() {
         const before = yield* requests
-        const [tx, code] = yield* PaySecurez.withFreshToken(
+        const [tx, code] = yield* PaySecurezTokens.withFreshToken(
           Effect.flatMap(create, (tx) => Effect.map(status(tx.txNo), (code) => [tx, code] as const))
         )
         const afterTransaction = yield* requests

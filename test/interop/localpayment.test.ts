@@ -15,7 +15,6 @@ import * as Jwt from "@tokenkeeper/core/Jwt"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
-import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
 import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
 import type { Scope } from "effect"
 import { Effect, Layer, Option, Redacted, Ref, Schedule } from "effect"
@@ -49,7 +48,7 @@ const document = { country: "ARG", document: { id: "1791234561009", type: "RUC" 
 const service = (options: { readonly password?: string; readonly store?: TokenStore.TokenStore } = {}) =>
   Effect.gen(function*() {
     const server = yield* DjangoServer.Django
-    const context = yield* Layer.build(Localpayment.layer({
+    const context = yield* Layer.build(LocalpaymentClient.layer({
       baseUrl: server.baseUrl,
       username: server.username,
       password: options.password === undefined ? server.password : Redacted.make(options.password),

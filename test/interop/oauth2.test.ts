@@ -11,7 +11,6 @@ import type * as AccessToken from "@tokenkeeper/core/AccessToken"
 import * as Jwt from "@tokenkeeper/core/Jwt"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import * as OAuth2 from "@tokenkeeper/oauth2/OAuth2"
 import * as OAuth2Client from "@tokenkeeper/oauth2/OAuth2Client"
 import type { Scope } from "effect"
 import { Effect, Layer, Option, Redacted, Schedule } from "effect"
@@ -26,12 +25,12 @@ const policy: TokenPolicy.Options = {
 /** An OAuth2 service of its own for one test, against the suite's server. */
 const service = (
   client: (server: OidcServer.OidcServer) => OidcServer.ClientSpec,
-  options: Partial<OAuth2.Options> = {}
+  options: Partial<OAuth2Client.Options> = {}
 ) =>
   Effect.gen(function*() {
     const server = yield* OidcServer.Oidc
     const spec = client(server)
-    const context = yield* Layer.build(OAuth2.layer({
+    const context = yield* Layer.build(OAuth2Client.layer({
       tokenUrl: server.tokenUrl,
       clientId: spec.clientId,
       clientSecret: spec.clientSecret,

@@ -18,9 +18,14 @@ import type { TokenError } from "@tokenkeeper/core/TokenError"
 import { isTokenError } from "@tokenkeeper/core/TokenError"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
-import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
-import * as OAuth2 from "@tokenkeeper/oauth2/OAuth2"
-import * as PaySecurez from "@tokenkeeper/paysecurez/PaySecurez"
+import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
+import * as LocalpaymentTokens from "@tokenkeeper/localpayment/LocalpaymentTokens"
+import * as OAuth2Client from "@tokenkeeper/oauth2/OAuth2Client"
+import * as OAuth2Tokens from "@tokenkeeper/oauth2/OAuth2Tokens"
+import * as PartnerClient from "@tokenkeeper/oauth2/PartnerClient"
+import * as PartnerTokens from "@tokenkeeper/oauth2/PartnerTokens"
+import * as PaySecurezClient from "@tokenkeeper/paysecurez/PaySecurezClient"
+import * as PaySecurezTokens from "@tokenkeeper/paysecurez/PaySecurezTokens"
 import { FastCheck as fc } from "effect"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
@@ -95,8 +100,8 @@ const subjects: ReadonlyArray<Subject> = [
     accessField: "access",
     tokens: (client) =>
       tokensOf(
-        Localpayment.layer({ baseUrl: nowhere, username: "fuzz", password: secret, policy }),
-        Localpayment.LocalpaymentTokens,
+        LocalpaymentClient.layer({ baseUrl: nowhere, username: "fuzz", password: secret, policy }),
+        LocalpaymentTokens.LocalpaymentTokens,
         client
       )
   },
@@ -105,8 +110,8 @@ const subjects: ReadonlyArray<Subject> = [
     accessField: "access_token",
     tokens: (client) =>
       tokensOf(
-        PaySecurez.layer({ baseUrl: nowhere, clientId: "fuzz", clientSecret: secret, policy }),
-        PaySecurez.PaySecurezTokens,
+        PaySecurezClient.layer({ baseUrl: nowhere, clientId: "fuzz", clientSecret: secret, policy }),
+        PaySecurezTokens.PaySecurezTokens,
         client
       )
   },
@@ -115,8 +120,8 @@ const subjects: ReadonlyArray<Subject> = [
     accessField: "access_token",
     tokens: (client) =>
       tokensOf(
-        OAuth2.partner({ baseUrl: nowhere, clientId: "fuzz", clientSecret: secret, policy }),
-        OAuth2.PartnerTokens,
+        PartnerClient.layer({ baseUrl: nowhere, clientId: "fuzz", clientSecret: secret, policy }),
+        PartnerTokens.PartnerTokens,
         client
       )
   },
@@ -125,8 +130,8 @@ const subjects: ReadonlyArray<Subject> = [
     accessField: "access_token",
     tokens: (client) =>
       tokensOf(
-        OAuth2.layer({ tokenUrl: `${nowhere}/token`, clientId: "fuzz", clientSecret: secret, policy }),
-        OAuth2.OAuth2Tokens,
+        OAuth2Client.layer({ tokenUrl: `${nowhere}/token`, clientId: "fuzz", clientSecret: secret, policy }),
+        OAuth2Tokens.OAuth2Tokens,
         client
       )
   }
@@ -429,9 +434,9 @@ describe("a token endpoint that answers 204 No Content", () => {
       yield* server.serve(Effect.succeed(HttpServerResponse.empty({ status: 204 })))
       const baseUrl = `http://127.0.0.1:${server.address._tag === "TcpAddress" ? server.address.port : 0}`
       const context = yield* Layer.build(
-        PaySecurez.layer({ baseUrl, clientId: "fuzz", clientSecret: secret, policy })
+        PaySecurezClient.layer({ baseUrl, clientId: "fuzz", clientSecret: secret, policy })
       ).pipe(Effect.provide(FetchHttpClient.layer))
-      const error = typedFailure(yield* Effect.exit(Context.get(context, PaySecurez.PaySecurezTokens).get))
+      const error = typedFailure(yield* Effect.exit(Context.get(context, PaySecurezTokens.PaySecurezTokens).get))
       assert.strictEqual(error?._tag, "Invalid", error?.message)
       assert.strictEqual(error?._tag === "Invalid" ? error.reason : undefined, "response", error?.message)
       assert.strictEqual(error?.status, 204, error?.message)

@@ -12,9 +12,14 @@ import { assert, layer } from "@effect/vitest"
 import type { TokenError } from "@tokenkeeper/core/TokenError"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
-import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
-import * as OAuth2 from "@tokenkeeper/oauth2/OAuth2"
-import * as PaySecurez from "@tokenkeeper/paysecurez/PaySecurez"
+import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
+import * as LocalpaymentTokens from "@tokenkeeper/localpayment/LocalpaymentTokens"
+import * as OAuth2Client from "@tokenkeeper/oauth2/OAuth2Client"
+import * as OAuth2Tokens from "@tokenkeeper/oauth2/OAuth2Tokens"
+import * as PartnerClient from "@tokenkeeper/oauth2/PartnerClient"
+import * as PartnerTokens from "@tokenkeeper/oauth2/PartnerTokens"
+import * as PaySecurezClient from "@tokenkeeper/paysecurez/PaySecurezClient"
+import * as PaySecurezTokens from "@tokenkeeper/paysecurez/PaySecurezTokens"
 import * as Control from "@tokenkeeper/sandbox/Control"
 import * as Recorder from "@tokenkeeper/sandbox/Recorder"
 import * as Sandbox from "@tokenkeeper/sandbox/Sandbox"
@@ -135,9 +140,9 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       const lp = sandbox.localpayment
       yield* lp.control.configure({ accessLifetime: localpaymentLifetime, rotation: true, blacklist: true })
       const options = { baseUrl: lp.baseUrl, username: lp.username, password: lp.password, policy }
-      const context = yield* Layer.build(Localpayment.layer(options))
-      const tokens = Context.get(context, Localpayment.LocalpaymentTokens)
-      const client = Context.get(context, Localpayment.LocalpaymentClient)
+      const context = yield* Layer.build(LocalpaymentClient.layer(options))
+      const tokens = Context.get(context, LocalpaymentTokens.LocalpaymentTokens)
+      const client = Context.get(context, LocalpaymentClient.LocalpaymentClient)
       const body = HttpBody.unsafeJson({ country: "ARG", document: { id: "1791234561009", type: "RUC" } })
       const call = ok(200)(client.post("/api/validation/document", { body }))
 
@@ -171,13 +176,17 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       yield* fail(tokens.get)
       yield* lp.control.configure({ forbidden: false })
 
-      const single = yield* Layer.build(Localpayment.layer({ ...options, policy: { ...policy, reuse: "single-use" } }))
-      yield* Context.get(single, Localpayment.LocalpaymentTokens).get
-      yield* ok(200)(Context.get(single, Localpayment.LocalpaymentClient).post("/api/validation/document", { body }))
+      const single = yield* Layer.build(
+        LocalpaymentClient.layer({ ...options, policy: { ...policy, reuse: "single-use" } })
+      )
+      yield* Context.get(single, LocalpaymentTokens.LocalpaymentTokens).get
+      yield* ok(200)(
+        Context.get(single, LocalpaymentClient.LocalpaymentClient).post("/api/validation/document", { body })
+      )
 
-      const wrong = yield* Layer.build(Localpayment.layer({ ...options, password: Redacted.make(wrongPassword) }))
-      yield* fail(Context.get(wrong, Localpayment.LocalpaymentTokens).get)
-      yield* fail(Context.get(wrong, Localpayment.LocalpaymentTokens).get) // the cool-down's Invalid
+      const wrong = yield* Layer.build(LocalpaymentClient.layer({ ...options, password: Redacted.make(wrongPassword) }))
+      yield* fail(Context.get(wrong, LocalpaymentTokens.LocalpaymentTokens).get)
+      yield* fail(Context.get(wrong, LocalpaymentTokens.LocalpaymentTokens).get) // the cool-down's Invalid
 
       const sent = yield* lp.control.counters
       assert.isAtLeast(sent.refresh.ok, 2, "Localpayment: refreshes")
@@ -190,9 +199,9 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       const ps = sandbox.paysecurez
       yield* ps.control.configure({ accessLifetime })
       const options = { baseUrl: ps.baseUrl, clientId: ps.clientId, clientSecret: ps.clientSecret, policy }
-      const context = yield* Layer.build(PaySecurez.layer(options))
-      const tokens = Context.get(context, PaySecurez.PaySecurezTokens)
-      const client = Context.get(context, PaySecurez.PaySecurezClient)
+      const context = yield* Layer.build(PaySecurezClient.layer(options))
+      const tokens = Context.get(context, PaySecurezTokens.PaySecurezTokens)
+      const client = Context.get(context, PaySecurezClient.PaySecurezClient)
       const call = ok(201)(client.post("/api/v1/transactions", { body: HttpBody.unsafeJson({ amount: 5 }) }))
 
       yield* call
@@ -208,7 +217,7 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       yield* ps.control.outage(false)
       yield* ps.control.revokeAccessTokens
       yield* call
-      yield* PaySecurez.withFreshToken(Effect.zipRight(call, call)).pipe(Effect.provide(context))
+      yield* PaySecurezTokens.withFreshToken(Effect.zipRight(call, call)).pipe(Effect.provide(context))
       // The server accepts each token once: the second call meets a 401 and is retried.
       yield* ps.control.configure({ singleUse: true })
       yield* renewNow(tokens)
@@ -221,13 +230,15 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       yield* fail(client.post("/api/v1/transactions", { body: HttpBody.unsafeJson({ amount: 5 }) }))
       yield* ps.control.reset
 
-      const single = yield* Layer.build(PaySecurez.layer({ ...options, policy: { ...policy, reuse: "single-use" } }))
-      const singleTokens = Context.get(single, PaySecurez.PaySecurezTokens)
+      const single = yield* Layer.build(
+        PaySecurezClient.layer({ ...options, policy: { ...policy, reuse: "single-use" } })
+      )
+      const singleTokens = Context.get(single, PaySecurezTokens.PaySecurezTokens)
       yield* singleTokens.get
       yield* singleTokens.get
 
-      const wrong = yield* Layer.build(PaySecurez.layer({ ...options, clientSecret: Redacted.make(wrongSecret) }))
-      yield* fail(Context.get(wrong, PaySecurez.PaySecurezTokens).get)
+      const wrong = yield* Layer.build(PaySecurezClient.layer({ ...options, clientSecret: Redacted.make(wrongSecret) }))
+      yield* fail(Context.get(wrong, PaySecurezTokens.PaySecurezTokens).get)
     }
 
     // The partner preset: logins, faults with retries, a 401 from the resource, withFreshToken,
@@ -241,9 +252,9 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
         clientSecret: partner.clientSecret,
         policy
       }
-      const context = yield* Layer.build(OAuth2.partner(options))
-      const tokens = Context.get(context, OAuth2.PartnerTokens)
-      const client = Context.get(context, OAuth2.PartnerClient)
+      const context = yield* Layer.build(PartnerClient.layer(options))
+      const tokens = Context.get(context, PartnerTokens.PartnerTokens)
+      const client = Context.get(context, PartnerClient.PartnerClient)
       const call = ok(200)(client.get("/api/bookings"))
 
       yield* call
@@ -262,11 +273,11 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       yield* fail(client.get("/api/bookings"))
       yield* partner.control.reset
 
-      const single = yield* Layer.build(OAuth2.partner({ ...options, policy: { ...policy, reuse: "single-use" } }))
-      yield* ok(200)(Context.get(single, OAuth2.PartnerClient).get("/api/bookings"))
+      const single = yield* Layer.build(PartnerClient.layer({ ...options, policy: { ...policy, reuse: "single-use" } }))
+      yield* ok(200)(Context.get(single, PartnerClient.PartnerClient).get("/api/bookings"))
 
-      const wrong = yield* Layer.build(OAuth2.partner({ ...options, clientSecret: Redacted.make(wrongSecret) }))
-      yield* fail(Context.get(wrong, OAuth2.PartnerTokens).get)
+      const wrong = yield* Layer.build(PartnerClient.layer({ ...options, clientSecret: Redacted.make(wrongSecret) }))
+      yield* fail(Context.get(wrong, PartnerTokens.PartnerTokens).get)
     }
 
     // Generic OAuth2, form body and HTTP Basic, with refresh tokens: login, refresh, a refused
@@ -274,7 +285,7 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
     {
       const server = sandbox.partner
       yield* server.control.configure({ accessLifetime, issueRefreshTokens: true })
-      const options: OAuth2.Options = {
+      const options: OAuth2Client.Options = {
         tokenUrl: `${server.baseUrl}/api/oauth/token`,
         apiUrl: server.baseUrl,
         clientId: server.clientId,
@@ -283,8 +294,8 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
         clientAuth: "basic",
         policy
       }
-      const context = yield* Layer.build(OAuth2.layer(options))
-      const client = Context.get(context, OAuth2.OAuth2Client)
+      const context = yield* Layer.build(OAuth2Client.layer(options))
+      const client = Context.get(context, OAuth2Client.OAuth2Client)
       const call = ok(200)(client.get("/api/bookings"))
 
       yield* call
@@ -293,8 +304,8 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       yield* call // refreshed; the new refresh token lives 0.3 s
       yield* pastLifetime
       yield* call // its refresh is refused (invalid_grant): one login
-      const wrong = yield* Layer.build(OAuth2.layer({ ...options, clientSecret: Redacted.make(wrongSecret) }))
-      yield* fail(Context.get(wrong, OAuth2.OAuth2Tokens).get)
+      const wrong = yield* Layer.build(OAuth2Client.layer({ ...options, clientSecret: Redacted.make(wrongSecret) }))
+      yield* fail(Context.get(wrong, OAuth2Tokens.OAuth2Tokens).get)
 
       const sent = yield* server.control.counters
       assert.isAtLeast(sent.refresh.ok, 1, "OAuth2: a refresh")

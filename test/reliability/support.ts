@@ -12,9 +12,14 @@ import type { Invalid, TokenError } from "@tokenkeeper/core/TokenError"
 import { isTokenError } from "@tokenkeeper/core/TokenError"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
-import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
-import * as OAuth2 from "@tokenkeeper/oauth2/OAuth2"
-import * as PaySecurez from "@tokenkeeper/paysecurez/PaySecurez"
+import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
+import * as LocalpaymentTokens from "@tokenkeeper/localpayment/LocalpaymentTokens"
+import * as OAuth2Client from "@tokenkeeper/oauth2/OAuth2Client"
+import * as OAuth2Tokens from "@tokenkeeper/oauth2/OAuth2Tokens"
+import * as PartnerClient from "@tokenkeeper/oauth2/PartnerClient"
+import * as PartnerTokens from "@tokenkeeper/oauth2/PartnerTokens"
+import * as PaySecurezClient from "@tokenkeeper/paysecurez/PaySecurezClient"
+import * as PaySecurezTokens from "@tokenkeeper/paysecurez/PaySecurezTokens"
 import type * as Control from "@tokenkeeper/sandbox/Control"
 import * as LocalpaymentEmulator from "@tokenkeeper/sandbox/Localpayment"
 import * as PartnerEmulator from "@tokenkeeper/sandbox/Partner"
@@ -117,16 +122,16 @@ export const localpayment: ProviderCase = {
         ? common
         : { ...common, accessLifetime: common.accessLifetime + 1 }
       const emulator = yield* acquire(LocalpaymentEmulator.make(), (e) => e.localpayment, stamped)
-      const context = yield* Layer.build(Localpayment.layer({
+      const context = yield* Layer.build(LocalpaymentClient.layer({
         baseUrl: emulator.baseUrl,
         username: emulator.username,
         password: emulator.password,
         policy
       }))
-      const client = Context.get(context, Localpayment.LocalpaymentClient)
+      const client = Context.get(context, LocalpaymentClient.LocalpaymentClient)
       return {
         provider: "Localpayment",
-        tokens: Context.get(context, Localpayment.LocalpaymentTokens),
+        tokens: Context.get(context, LocalpaymentTokens.LocalpaymentTokens),
         client,
         control: emulator.control,
         request: client.post("/api/validation/document", { body: documentBody }),
@@ -140,16 +145,16 @@ export const paysecurez: ProviderCase = {
   start: (policy, common = {}) =>
     Effect.gen(function*() {
       const emulator = yield* acquire(PaySecurezEmulator.make(), (e) => e.paysecurez, common)
-      const context = yield* Layer.build(PaySecurez.layer({
+      const context = yield* Layer.build(PaySecurezClient.layer({
         baseUrl: emulator.baseUrl,
         clientId: emulator.clientId,
         clientSecret: emulator.clientSecret,
         policy
       }))
-      const client = Context.get(context, PaySecurez.PaySecurezClient)
+      const client = Context.get(context, PaySecurezClient.PaySecurezClient)
       return {
         provider: "PaySecurez",
-        tokens: Context.get(context, PaySecurez.PaySecurezTokens),
+        tokens: Context.get(context, PaySecurezTokens.PaySecurezTokens),
         client,
         control: emulator.control,
         request: client.post("/api/v1/transactions", { body: HttpBody.unsafeJson({ amount: 100, currency: "USD" }) }),
@@ -163,16 +168,16 @@ export const partner: ProviderCase = {
   start: (policy, common = {}) =>
     Effect.gen(function*() {
       const emulator = yield* acquire(PartnerEmulator.make(), (e) => e.partner, common)
-      const context = yield* Layer.build(OAuth2.partner({
+      const context = yield* Layer.build(PartnerClient.layer({
         baseUrl: emulator.baseUrl,
         clientId: emulator.clientId,
         clientSecret: emulator.clientSecret,
         policy
       }))
-      const client = Context.get(context, OAuth2.PartnerClient)
+      const client = Context.get(context, PartnerClient.PartnerClient)
       return {
-        provider: OAuth2.partnerProvider,
-        tokens: Context.get(context, OAuth2.PartnerTokens),
+        provider: PartnerClient.providerName,
+        tokens: Context.get(context, PartnerTokens.PartnerTokens),
         client,
         control: emulator.control,
         request: client.get("/api/bookings"),
@@ -187,7 +192,7 @@ export const oauth2: ProviderCase = {
   start: (policy, common = {}) =>
     Effect.gen(function*() {
       const emulator = yield* acquire(PartnerEmulator.make(), (e) => e.partner, common)
-      const context = yield* Layer.build(OAuth2.layer({
+      const context = yield* Layer.build(OAuth2Client.layer({
         tokenUrl: `${emulator.baseUrl}/api/oauth/token`,
         apiUrl: emulator.baseUrl,
         clientId: emulator.clientId,
@@ -196,10 +201,10 @@ export const oauth2: ProviderCase = {
         clientAuth: "basic",
         policy
       }))
-      const client = Context.get(context, OAuth2.OAuth2Client)
+      const client = Context.get(context, OAuth2Client.OAuth2Client)
       return {
         provider: "OAuth2",
-        tokens: Context.get(context, OAuth2.OAuth2Tokens),
+        tokens: Context.get(context, OAuth2Tokens.OAuth2Tokens),
         client,
         control: emulator.control,
         request: client.get("/api/bookings"),

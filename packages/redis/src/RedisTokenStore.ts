@@ -14,8 +14,8 @@
  * // TOKENKEEPER_REDIS_URL and TOKENKEEPER_REDIS_KEY from the environment, one key per set of credentials
  * export const LocalpaymentLive = Layer.unwrapScoped(Effect.gen(function*() {
  *   const store = yield* RedisTokenStore.makeConfig({ key: "tokenkeeper:localpayment:merchant-1" })
- *   const options = yield* Localpayment.config
- *   return Localpayment.layer({ ...options, store })
+ *   const options = yield* LocalpaymentClient.config
+ *   return LocalpaymentClient.layer({ ...options, store })
  * })).pipe(Layer.provide(NodeHttpClient.layerUndici))
  * ```
  *

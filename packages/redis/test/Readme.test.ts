@@ -6,7 +6,7 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import { assert, describe, it } from "@effect/vitest"
-import { Localpayment, LocalpaymentClient } from "@tokenkeeper/localpayment"
+import { LocalpaymentClient } from "@tokenkeeper/localpayment"
 import { RedisTokenStore } from "@tokenkeeper/redis"
 import * as SandboxLocalpayment from "@tokenkeeper/sandbox/Localpayment"
 import { ConfigProvider, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
@@ -15,8 +15,8 @@ import * as RedisServer from "./support/redisServer.js"
 // --- the README's example ----------------------------------------------------------------------
 const Live = Layer.unwrapScoped(Effect.gen(function*() {
   const store = yield* RedisTokenStore.makeConfig({ key: "tokenkeeper:localpayment:stage:merchant-1" })
-  const options = yield* Localpayment.config
-  return Localpayment.layer({ ...options, store })
+  const options = yield* LocalpaymentClient.config
+  return LocalpaymentClient.layer({ ...options, store })
 })).pipe(Layer.provide(NodeHttpClient.layerUndici))
 
 const validate = LocalpaymentClient.post("/api/validation/document", {

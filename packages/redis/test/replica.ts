@@ -3,7 +3,7 @@
  * `support/fleet.ts` so that one set of processes serves several rounds:
  *
  * - it prints `ready` once loaded;
- * - for each `round` line (JSON, see `support/protocol.ts`) it builds a fresh `Localpayment.layer`, with the
+ * - for each `round` line (JSON, see `support/protocol.ts`) it builds a fresh `LocalpaymentClient.layer`, with the
  *   Redis store when the round names one, prints `built`, waits for a `go` line, calls the
  *   protected resource every `intervalMs` for `durationMs`, prints one `result` line (JSON, see
  *   `Result`) and drops the layer;
@@ -14,7 +14,6 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as HttpBody from "@effect/platform/HttpBody"
-import * as Localpayment from "@tokenkeeper/localpayment/Localpayment"
 import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
 import * as RedisTokenStore from "@tokenkeeper/redis/RedisTokenStore"
 import { Console, Effect, Layer, Logger, LogLevel, Queue, Redacted, Schema } from "effect"
@@ -38,7 +37,7 @@ const round = (lines: Queue.Queue<string>, settings: Round) =>
       ...(settings.connectTimeoutMs === undefined ? {} : { connectTimeout: settings.connectTimeoutMs })
     })
     const context = yield* Layer.build(
-      Localpayment.layer({
+      LocalpaymentClient.layer({
         baseUrl: settings.baseUrl,
         username: settings.username,
         password: Redacted.make(settings.password),

@@ -50,14 +50,14 @@ export interface Options {
  * ```ts
  * import { HttpBody, HttpClientResponse } from "@effect/platform"
  * import { NodeHttpClient } from "@effect/platform-node"
- * import { Localpayment, LocalpaymentClient } from "@tokenkeeper/localpayment"
+ * import { LocalpaymentClient } from "@tokenkeeper/localpayment"
  * import { Sandbox } from "@tokenkeeper/sandbox"
  * import { Effect, Layer } from "effect"
  *
  * const program = Effect.gen(function*() {
  *   // The three emulators on free loopback ports, until the scope closes
  *   const sandbox = yield* Sandbox.make({ localpayment: { accessLifetime: 60 } })
- *   const LocalpaymentLive = Localpayment.layerConfig().pipe(
+ *   const LocalpaymentLive = LocalpaymentClient.layerConfig().pipe(
  *     Layer.provide(Layer.setConfigProvider(Sandbox.configProvider(sandbox)))
  *   )
  *   const validate = LocalpaymentClient.post("/api/validation/document", {

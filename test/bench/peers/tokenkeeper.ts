@@ -1,5 +1,5 @@
 /**
- * tokenkeeper: the partner preset (`OAuth2.partner`, seed 003's JSON token request) over
+ * tokenkeeper: the partner preset (`PartnerClient.layer`, seed 003's JSON token request) over
  * `NodeHttpClient.layerUndici`, with the default policy, and its authorized `PartnerClient`.
  * The workload is driven by a pool of fibers, as the peers are by a pool of async workers.
  *
@@ -10,7 +10,6 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as OAuth2 from "@tokenkeeper/oauth2/OAuth2"
 import * as PartnerClient from "@tokenkeeper/oauth2/PartnerClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -64,7 +63,7 @@ export const load = (workload: Workload) =>
 
 /** The partner preset with the default policy; the `HttpClient` is left to the caller. */
 export const partner = (target: Target) =>
-  OAuth2.partner({
+  PartnerClient.layer({
     baseUrl: target.baseUrl,
     clientId: target.clientId,
     clientSecret: Redacted.make(target.clientSecret)
