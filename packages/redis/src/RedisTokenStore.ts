@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { NodeHttpClient } from "@effect/platform-node"
- * import { Localpayment } from "@tokenkeeper/localpayment"
+ * import { LocalpaymentClient } from "@tokenkeeper/localpayment"
  * import { RedisTokenStore } from "@tokenkeeper/redis"
  * import { Effect, Layer } from "effect"
  *
