@@ -82,15 +82,16 @@ describe.concurrent("PaySecurezClient.layerConfig", () => {
     Layer.setConfigProvider(ConfigProvider.fromMap(new Map(entries)))
   // Credentials of the emulator's own, so that only the names read from the environment can match them.
   const credentials = { clientId: "merchant-from-env", clientSecret: Redacted.make("secret-from-env") }
+  /** The variables `layerConfig` reads by default, for the running emulator. */
+  const variables = Effect.map(Harness.emulator, (emulator) => ({
+    PAYSECUREZ_BASE_URL: emulator.baseUrl,
+    PAYSECUREZ_CLIENT_ID: emulator.clientId,
+    PAYSECUREZ_CLIENT_SECRET: Redacted.value(emulator.clientSecret)
+  }))
 
   it.live("reads PAYSECUREZ_BASE_URL, PAYSECUREZ_CLIENT_ID and PAYSECUREZ_CLIENT_SECRET", () =>
     Effect.gen(function*() {
-      const emulator = yield* Harness.emulator
-      const config = env([
-        ["PAYSECUREZ_BASE_URL", emulator.baseUrl],
-        ["PAYSECUREZ_CLIENT_ID", emulator.clientId],
-        ["PAYSECUREZ_CLIENT_SECRET", Redacted.value(emulator.clientSecret)]
-      ])
+      const config = env(Object.entries(yield* variables))
       yield* Effect.provide(
         Transactions.create,
         PaySecurezClient.layerConfig({ policy: Config.succeed(Harness.fastPolicy) }).pipe(Layer.provide(config))
@@ -122,14 +123,13 @@ describe.concurrent("PaySecurezClient.layerConfig", () => {
 
   it.live("an option given as a Config is read from there; the others from PAYSECUREZ_*", () =>
     Effect.gen(function*() {
-      const emulator = yield* Harness.emulator
-      const config = env([
-        ["PAYSECUREZ_BASE_URL", emulator.baseUrl],
-        ["PAYSECUREZ_CLIENT_ID", emulator.clientId],
+      const defaults = yield* variables
+      const config = env(Object.entries({
+        ...defaults,
         // What the default would read is wrong: the token request succeeds only with the other one.
-        ["PAYSECUREZ_CLIENT_SECRET", "not-the-secret"],
-        ["VAULT_PAYSECUREZ_SECRET", Redacted.value(emulator.clientSecret)]
-      ])
+        PAYSECUREZ_CLIENT_SECRET: "not-the-secret",
+        VAULT_PAYSECUREZ_SECRET: defaults.PAYSECUREZ_CLIENT_SECRET
+      }))
       const layer = PaySecurezClient.layerConfig({
         clientSecret: Config.redacted("VAULT_PAYSECUREZ_SECRET"),
         policy: { reuse: Config.succeed("single-use" as const), retry: Config.succeed(Harness.fastPolicy.retry) }
@@ -142,7 +142,6 @@ describe.concurrent("PaySecurezClient.layerConfig", () => {
 
   it.live("a store given as a Config is shared: a second replica adopts the first one's token", () =>
     Effect.gen(function*() {
-      const emulator = yield* Harness.emulator
       const grant = yield* Ref.make(Option.none<AccessToken.Grant>())
       const store: TokenStore.TokenStore = {
         load: Ref.get(grant),
@@ -150,11 +149,7 @@ describe.concurrent("PaySecurezClient.layerConfig", () => {
         withLock: (effect) => effect
       }
       const replica = PaySecurezClient.layerConfig({ store: Config.succeed(store) }).pipe(
-        Layer.provide(env([
-          ["PAYSECUREZ_BASE_URL", emulator.baseUrl],
-          ["PAYSECUREZ_CLIENT_ID", emulator.clientId],
-          ["PAYSECUREZ_CLIENT_SECRET", Redacted.value(emulator.clientSecret)]
-        ]))
+        Layer.provide(env(Object.entries(yield* variables)))
       )
       const first = yield* Effect.provide(TokenService.get, replica)
       const second = yield* Effect.provide(TokenService.get, replica)
