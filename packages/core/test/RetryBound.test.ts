@@ -7,7 +7,7 @@ import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
 import { Network } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import { Clock, Effect, Exit, Fiber, Option, Ref, TestClock } from "effect"
+import { Clock, Effect, Exit, Fiber, Option, Ref, TestClock, TestServices } from "effect"
 
 /** An endpoint whose every call takes `stall` (forever when undefined) and then fails with a 503. */
 const failing = (stall: number | undefined) =>
@@ -24,12 +24,16 @@ const failing = (stall: number | undefined) =>
     return { endpoint, calls: Ref.get(calls) }
   })
 
-/** The exit of `get` once the clock has moved `seconds`, if it has ended by then. */
+/**
+ * The exit of `get` once the clock has moved `seconds`, if it ends without more clock time. Polling
+ * right after the last adjust is not enough: the fiber may not have had its turn yet on a busy
+ * machine, so it gets a few real seconds to finish.
+ */
 const after = (seconds: number, get: Effect.Effect<unknown, unknown>) =>
   Effect.gen(function*() {
     const fiber = yield* Effect.fork(get)
     for (let i = 0; i < seconds * 10; i++) yield* TestClock.adjust("100 millis")
-    return yield* Fiber.poll(fiber)
+    return yield* Fiber.await(fiber).pipe(Effect.timeout("5 seconds"), TestServices.provideLive, Effect.option)
   })
 
 const isNetwork = (exit: Option.Option<Exit.Exit<unknown, unknown>>, reason: string) =>
