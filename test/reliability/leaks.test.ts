@@ -438,7 +438,7 @@ layer(Layer.merge(Sandbox.layer(), NodeHttpClient.layerUndici), { excludeTestSer
             }
           }
           // Every span's failure is read in full, as a tracer that serializes whole exits would.
-          // Token requests have no `http.client` span (HttpEndpoint.exchange turns it off): on a reset
+          // Token requests have no `http.client` span (TokenRequest.exchange turns it off): on a reset
           // connection its RequestError would hold the request, whose body holds the secret.
           if (span.status._tag === "Ended" && span.status.exit._tag === "Failure") {
             const cause = span.status.exit.cause

@@ -15,7 +15,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
-import * as HttpEndpoint from "./HttpEndpoint.js"
+import * as SecureUrl from "./SecureUrl.js"
 import type { TokenEndpoint } from "./TokenEndpoint.js"
 import type { TokenError } from "./TokenError.js"
 import type { TokenPolicy } from "./TokenPolicy.js"
@@ -48,7 +48,7 @@ export interface Provider {
 export interface Spec {
   readonly endpoint: TokenEndpoint
   readonly policy: TokenPolicy
-  /** The base URL of the provider's API, already checked by `HttpEndpoint.secureUrl`. */
+  /** The base URL of the provider's API, already checked by `SecureUrl.make`. */
   readonly apiUrl: URL
   readonly rejection?: TokenService.Rejection | undefined
   /** Shared with other replicas; `TokenStore.local` (share nothing) when absent. */
@@ -98,7 +98,7 @@ export const make = (spec: Spec): Effect.Effect<Provider, never, HttpClient.Http
     const tokens = yield* TokenService.make(spec.endpoint, spec.policy, spec.store)
     // The token goes only to the base URL's origin, whatever path a caller passes.
     const client = tokens.authorize(http, { rejection: spec.rejection, origin: spec.apiUrl.origin }).pipe(
-      HttpClient.mapRequest(HttpClientRequest.prependUrl(HttpEndpoint.join(spec.apiUrl, "")))
+      HttpClient.mapRequest(HttpClientRequest.prependUrl(SecureUrl.join(spec.apiUrl, "")))
     )
     return { tokens, client }
   })

@@ -14,7 +14,7 @@ import type { Expired, Invalid, Network } from "./TokenError.js"
  * @example
  * ```ts
  * import { HttpClient, HttpClientRequest } from "@effect/platform"
- * import { AccessToken, HttpEndpoint, TokenService } from "@tokenkeeper/core"
+ * import { AccessToken, TokenRequest, TokenService } from "@tokenkeeper/core"
  * import type { TokenEndpoint } from "@tokenkeeper/core"
  * import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
  *
@@ -27,7 +27,7 @@ import type { Expired, Invalid, Network } from "./TokenError.js"
  *   const endpoint: TokenEndpoint.TokenEndpoint = {
  *     provider: "Acme",
  *     authenticate: Effect.suspend(() =>
- *       HttpEndpoint.exchange(client, {
+ *       TokenRequest.exchange(client, {
  *         provider: "Acme",
  *         request: HttpClientRequest.post("https://auth.acme.example/token").pipe(
  *           HttpClientRequest.bodyUnsafeJson({ api_key: Redacted.value(apiKey) })

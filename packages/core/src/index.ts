@@ -6,17 +6,17 @@ export * as AccessToken from "./AccessToken.js"
 /**
  * @since 0.1.0
  */
-export * as HttpEndpoint from "./HttpEndpoint.js"
-
-/**
- * @since 0.1.0
- */
 export * as Jwt from "./Jwt.js"
 
 /**
  * @since 0.1.0
  */
 export * as Provider from "./Provider.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as SecureUrl from "./SecureUrl.js"
 
 /**
  * @since 0.1.0
@@ -32,6 +32,11 @@ export * as TokenError from "./TokenError.js"
  * @since 0.1.0
  */
 export * as TokenPolicy from "./TokenPolicy.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as TokenRequest from "./TokenRequest.js"
 
 /**
  * @since 0.1.0

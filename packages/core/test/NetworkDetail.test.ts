@@ -7,8 +7,8 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
-import * as HttpEndpoint from "@tokenkeeper/core/HttpEndpoint"
 import { Network } from "@tokenkeeper/core/TokenError"
+import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import type { Layer } from "effect"
 import { Effect, Exit, Schema } from "effect"
 import * as Http from "node:http"
@@ -37,7 +37,7 @@ describe("Network errors name what failed", () => {
       Effect.gen(function*() {
         const port = yield* closedPort
         const client = yield* HttpClient.HttpClient
-        const exit = yield* HttpEndpoint.exchange(client, {
+        const exit = yield* TokenRequest.exchange(client, {
           provider: "P",
           request: HttpClientRequest.post(`http://127.0.0.1:${port}/token?api_key=${secret}`).pipe(
             HttpClientRequest.bodyUnsafeJson({ client_secret: secret })

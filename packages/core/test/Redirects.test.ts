@@ -8,7 +8,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
-import * as HttpEndpoint from "@tokenkeeper/core/HttpEndpoint"
+import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import { Effect, Layer, Schema } from "effect"
 import * as Loopback from "./fixtures/Loopback.js"
 
@@ -27,7 +27,7 @@ const redirecting = (status: number) =>
       response.end()
     })
     const client = yield* HttpClient.HttpClient
-    const exit = yield* HttpEndpoint.exchange(client, {
+    const exit = yield* TokenRequest.exchange(client, {
       provider: "P",
       request: HttpClientRequest.post(`${endpoint.url}/token`).pipe(
         HttpClientRequest.bodyUnsafeJson({ client_id: "id", client_secret: secret })
@@ -49,7 +49,7 @@ const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient
   ["NodeHttpClient (node:http) with followRedirects", following(NodeHttpClient.layer)]
 ]
 
-describe("HttpEndpoint.exchange and redirects", () => {
+describe("TokenRequest.exchange and redirects", () => {
   for (const [name, layer] of clients) {
     for (const status of [302, 307, 308]) {
       it.live(`${name}: a ${status} is Invalid, and the secret goes nowhere else`, () =>

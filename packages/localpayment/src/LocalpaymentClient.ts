@@ -28,12 +28,13 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as AccessToken from "@tokenkeeper/core/AccessToken"
-import * as HttpEndpoint from "@tokenkeeper/core/HttpEndpoint"
 import * as Provider from "@tokenkeeper/core/Provider"
+import * as SecureUrl from "@tokenkeeper/core/SecureUrl"
 import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
 import type { Invalid } from "@tokenkeeper/core/TokenError"
 import { Expired } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
+import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Clock from "effect/Clock"
@@ -122,7 +123,7 @@ const refreshLifetime = Duration.hours(24)
 const baseUrlOf = (location: Location) => location.baseUrl ?? environments[location.environment ?? "stage"]
 
 const grant = (
-  { body, sentAt, serverDate }: HttpEndpoint.Exchanged<
+  { body, sentAt, serverDate }: TokenRequest.Exchanged<
     { readonly access: string; readonly refresh?: string | undefined }
   >
 ) =>
@@ -145,14 +146,14 @@ const endpoint = (
     const client = yield* HttpClient.HttpClient
     // Our own small structs: encoding them cannot fail, hence the unchecked JSON body.
     const post = <A, I>(path: string, schema: Schema.Schema<A, I>, body: A) =>
-      HttpClientRequest.post(HttpEndpoint.join(baseUrl, path)).pipe(
+      HttpClientRequest.post(SecureUrl.join(baseUrl, path)).pipe(
         HttpClientRequest.acceptJson,
         HttpClientRequest.bodyUnsafeJson(Schema.encodeSync(schema)(body))
       )
 
     const authenticate = credentials === undefined
       ? Effect.fail(new Expired({ provider: Wire.provider, reason: "refresh" }))
-      : HttpEndpoint.exchange(client, {
+      : TokenRequest.exchange(client, {
         provider: Wire.provider,
         request: post("/api/token/", Wire.LoginRequest, {
           username: credentials.username,
@@ -162,7 +163,7 @@ const endpoint = (
       }).pipe(Effect.flatMap(grant))
 
     const refresh = (token: AccessToken.RefreshToken) =>
-      HttpEndpoint.exchange(client, {
+      TokenRequest.exchange(client, {
         provider: Wire.provider,
         request: post("/api/token/refresh/", Wire.RefreshRequest, { refresh: token.value }),
         success: Wire.RefreshResponse,
@@ -184,7 +185,7 @@ const build = (
   refreshToken: Redacted.Redacted<string> | undefined
 ): Effect.Effect<Provider.Provider, Invalid, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
-    const baseUrl = yield* HttpEndpoint.secureUrl(Wire.provider, baseUrlOf(location))
+    const baseUrl = yield* SecureUrl.make(Wire.provider, baseUrlOf(location))
     const now = yield* Clock.currentTimeMillis
     const initial = refreshToken === undefined ? undefined : AccessToken.refreshToken(refreshToken, now)
     return yield* Provider.make({

@@ -30,11 +30,12 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as AccessToken from "@tokenkeeper/core/AccessToken"
-import * as HttpEndpoint from "@tokenkeeper/core/HttpEndpoint"
 import * as Provider from "@tokenkeeper/core/Provider"
+import * as SecureUrl from "@tokenkeeper/core/SecureUrl"
 import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
 import { Invalid } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
+import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Config from "effect/Config"
@@ -143,7 +144,7 @@ const endpoint = (
 ): TokenEndpoint => {
   const send = (request: () => HttpClientRequest.HttpClientRequest, refreshing: boolean) =>
     Effect.suspend(() =>
-      HttpEndpoint.exchange(http, {
+      TokenRequest.exchange(http, {
         provider,
         // Built here, per request, so the secret is unwrapped only when it is sent.
         request: request(),
@@ -189,8 +190,8 @@ export const make = (
 ): Effect.Effect<Provider.Provider, Invalid, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const provider = options.provider ?? "OAuth2"
-    const tokenUrl = yield* HttpEndpoint.secureUrl(provider, options.tokenUrl, { query: true })
-    const apiUrl = yield* HttpEndpoint.secureUrl(provider, options.apiUrl ?? tokenUrl.origin)
+    const tokenUrl = yield* SecureUrl.make(provider, options.tokenUrl, { query: true })
+    const apiUrl = yield* SecureUrl.make(provider, options.apiUrl ?? tokenUrl.origin)
     const scope = yield* scopeOf(provider, options.scope)
     const extraParams = yield* extraParamsOf(provider, options.extraParams)
     const client: Wire.Client = {

@@ -26,8 +26,8 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpEndpoint from "@tokenkeeper/core/HttpEndpoint"
 import * as Provider from "@tokenkeeper/core/Provider"
+import * as SecureUrl from "@tokenkeeper/core/SecureUrl"
 import type { Invalid } from "@tokenkeeper/core/TokenError"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
@@ -112,11 +112,11 @@ export const make = (
   options: Options
 ): Effect.Effect<Provider.Provider, Invalid, HttpClient.HttpClient | Scope.Scope> =>
   Effect.flatMap(
-    HttpEndpoint.secureUrl(providerName, options.baseUrl),
+    SecureUrl.make(providerName, options.baseUrl),
     (base) =>
       OAuth2Client.make({
         provider: providerName,
-        tokenUrl: HttpEndpoint.join(base, "/api/oauth/token"),
+        tokenUrl: SecureUrl.join(base, "/api/oauth/token"),
         apiUrl: base.href,
         clientId: options.clientId,
         clientSecret: options.clientSecret,

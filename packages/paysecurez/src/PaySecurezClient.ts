@@ -27,11 +27,12 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as AccessToken from "@tokenkeeper/core/AccessToken"
-import * as HttpEndpoint from "@tokenkeeper/core/HttpEndpoint"
 import * as Provider from "@tokenkeeper/core/Provider"
+import * as SecureUrl from "@tokenkeeper/core/SecureUrl"
 import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
 import type { Invalid } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
+import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Config from "effect/Config"
@@ -103,7 +104,7 @@ const endpoint = (baseUrl: URL, options: Options): Effect.Effect<TokenEndpoint, 
   Effect.gen(function*() {
     const client = yield* HttpClient.HttpClient
     // Relative to the base URL's path, as the API client's URLs are (`Provider.make`).
-    const url = HttpEndpoint.join(baseUrl, "/api/token")
+    const url = SecureUrl.join(baseUrl, "/api/token")
     // Built on each attempt, so the secret is unwrapped only into the body of the request being sent.
     const request = () =>
       HttpClientRequest.post(url).pipe(
@@ -113,7 +114,7 @@ const endpoint = (baseUrl: URL, options: Options): Effect.Effect<TokenEndpoint, 
         )
       )
     const authenticate = Effect.suspend(() =>
-      HttpEndpoint.exchange(client, {
+      TokenRequest.exchange(client, {
         provider: Wire.provider,
         request: request(),
         success: Wire.TokenResponse,
@@ -147,7 +148,7 @@ export const make = (
   options: Options
 ): Effect.Effect<Provider.Provider, Invalid, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
-    const baseUrl = yield* HttpEndpoint.secureUrl(Wire.provider, options.baseUrl ?? defaultBaseUrl)
+    const baseUrl = yield* SecureUrl.make(Wire.provider, options.baseUrl ?? defaultBaseUrl)
     return yield* Provider.make({
       endpoint: yield* endpoint(baseUrl, options),
       policy: TokenPolicy.make(options.policy),

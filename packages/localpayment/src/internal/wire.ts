@@ -3,9 +3,9 @@
  * to tokenkeeper's errors. The one place where this package reads HTTP statuses and bodies.
  */
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as HttpEndpoint from "@tokenkeeper/core/HttpEndpoint"
 import type { TokenError } from "@tokenkeeper/core/TokenError"
 import { Expired, Invalid } from "@tokenkeeper/core/TokenError"
+import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 
@@ -24,10 +24,10 @@ export const RefreshResponse = Schema.Struct({
 })
 
 /** simplejwt's 401 for a refresh token that is invalid, expired or blacklisted: log in again. */
-export const refreshFailure = (failure: HttpEndpoint.Failure): TokenError =>
+export const refreshFailure = (failure: TokenRequest.Failure): TokenError =>
   failure.status === 401
     ? new Expired({ provider, reason: "refresh", status: 401 })
-    : HttpEndpoint.classifyStatus(failure)
+    : TokenRequest.classifyStatus(failure)
 
 const ResourceRejection = Schema.Struct({
   detail: Schema.optional(Schema.String),
@@ -40,7 +40,7 @@ const ResourceRejection = Schema.Struct({
  * rejected is more likely invalid (wrong environment, clock, key) than expired.
  */
 export const rejection = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<TokenError> =>
-  HttpEndpoint.readJson(response).pipe(
+  TokenRequest.readJson(response).pipe(
     Effect.flatten,
     Effect.flatMap(Schema.decodeUnknown(ResourceRejection)),
     Effect.map((body) => body.messages?.some((m) => m.message === "Token is expired") ?? false),

@@ -6,9 +6,9 @@
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as HttpEndpoint from "@tokenkeeper/core/HttpEndpoint"
 import type { TokenError } from "@tokenkeeper/core/TokenError"
 import { Expired, Invalid, Network } from "@tokenkeeper/core/TokenError"
+import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import * as Effect from "effect/Effect"
 import * as Encoding from "effect/Encoding"
 import * as Option from "effect/Option"
@@ -128,11 +128,11 @@ const unavailableCodes: ReadonlyArray<string> = ["server_error", "temporarily_un
 /**
  * A token endpoint's error answer. "Try later" statuses (5xx, 429, 408) are `Network` whatever
  * the body says; otherwise the RFC 6749 error code decides, and without one the status does
- * (`HttpEndpoint.classifyStatus`). The `detail` names the code only when it is one of the RFC's,
+ * (`TokenRequest.classifyStatus`). The `detail` names the code only when it is one of the RFC's,
  * so no text of the server's (which could echo a secret) reaches an error.
  */
-export const failure = (answer: HttpEndpoint.Failure): TokenError => {
-  const generic = HttpEndpoint.classifyStatus(answer)
+export const failure = (answer: TokenRequest.Failure): TokenError => {
+  const generic = TokenRequest.classifyStatus(answer)
   if (generic._tag === "Network") return generic
   const { provider, status } = answer
   const code = Option.getOrUndefined(Option.map(decodeError(answer.body), (body) => body.error))
@@ -156,7 +156,7 @@ export const failure = (answer: HttpEndpoint.Failure): TokenError => {
  * fails with `Expired`, so the service drops it and asks for a new token with the client's
  * credentials, which reports wrong credentials precisely if that is what went wrong.
  */
-export const refreshFailure = (answer: HttpEndpoint.Failure): TokenError => {
+export const refreshFailure = (answer: TokenRequest.Failure): TokenError => {
   const error = failure(answer)
   return error._tag === "Invalid"
     ? new Expired({ provider: answer.provider, reason: "refresh", status: answer.status })

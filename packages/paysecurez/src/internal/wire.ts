@@ -4,9 +4,10 @@
  * and bodies.
  */
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as HttpEndpoint from "@tokenkeeper/core/HttpEndpoint"
 import type { TokenError } from "@tokenkeeper/core/TokenError"
 import { Invalid } from "@tokenkeeper/core/TokenError"
+import type { Failure } from "@tokenkeeper/core/TokenRequest"
+import { classifyStatus, readJson } from "@tokenkeeper/core/TokenRequest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 
@@ -46,7 +47,7 @@ export const ErrorBody = Schema.Struct({
  * honouring `Retry-After`). A 502 or 504 with a gateway's HTML page is therefore `Network`: the
  * gateway answered, PaySecurez did not.
  */
-export const tokenFailure = (failure: HttpEndpoint.Failure): TokenError => HttpEndpoint.classifyStatus(failure)
+export const tokenFailure = (failure: Failure): TokenError => classifyStatus(failure)
 
 /**
  * A resource's second 401, after one renewal and one retry. PaySecurez answers expired and invalid
@@ -56,7 +57,7 @@ export const tokenFailure = (failure: HttpEndpoint.Failure): TokenError => HttpE
  * into the error.
  */
 export const rejection = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<TokenError> =>
-  HttpEndpoint.readJson(response).pipe(
+  readJson(response).pipe(
     Effect.flatten,
     Effect.flatMap(Schema.decodeUnknown(ErrorBody)),
     Effect.as(true),

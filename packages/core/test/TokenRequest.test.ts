@@ -3,39 +3,13 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
-import * as HttpEndpoint from "@tokenkeeper/core/HttpEndpoint"
-import { Duration, Effect, Either, Schema } from "effect"
+import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
+import { Duration, Effect, Schema } from "effect"
 
-const check = (url: string) => Effect.runSync(Effect.either(HttpEndpoint.secureUrl("P", url)))
-
-describe("HttpEndpoint.secureUrl", () => {
-  it("accepts https anywhere and plain http only to loopback hosts", () => {
-    for (const url of ["https://api.example.com", "http://127.0.0.1:4010", "http://127.8.9.10", "http://localhost:1"]) {
-      assert.isTrue(Either.isRight(check(url)), url)
-    }
-    assert.isTrue(Either.isRight(check("http://[::1]:8080/x")))
-  })
-
-  it("refuses plain http elsewhere, other schemes, non-URLs and embedded credentials, saying why", () => {
-    for (const url of ["http://api.example.com", "http://10.0.0.1", "http://127.0.0.1.evil.com", "ftp://x", "nope"]) {
-      const result = check(url)
-      assert.isTrue(Either.isLeft(result) && result.left.reason === "config", url)
-    }
-    const withSecret = check("https://user:hunter2@api.example.com")
-    assert.isTrue(Either.isLeft(withSecret))
-    if (Either.isLeft(withSecret)) {
-      assert.include(withSecret.left.message, "credentials")
-      assert.notInclude(withSecret.left.message, "hunter2")
-    }
-    const plain = check("http://api.example.com/path?q=1")
-    if (Either.isLeft(plain)) assert.include(plain.left.message, "only https:")
-  })
-})
-
-describe("HttpEndpoint.retryAfter", () => {
+describe("TokenRequest.retryAfter", () => {
   const now = Date.parse("2026-11-22T10:00:00Z")
   const parse = (value: string | undefined) =>
-    HttpEndpoint.retryAfter(value === undefined ? Headers.empty : Headers.fromInput({ "retry-after": value }), now)
+    TokenRequest.retryAfter(value === undefined ? Headers.empty : Headers.fromInput({ "retry-after": value }), now)
 
   it("reads delay-seconds and HTTP dates, and ignores what is neither", () => {
     assert.isTrue(Duration.equals(parse("7")!, Duration.seconds(7)))
@@ -47,9 +21,9 @@ describe("HttpEndpoint.retryAfter", () => {
   })
 })
 
-describe("HttpEndpoint.classifyStatus", () => {
+describe("TokenRequest.classifyStatus", () => {
   const classify = (status: number, retryAfter?: Duration.Duration) =>
-    HttpEndpoint.classifyStatus({ provider: "P", status, body: undefined, retryAfter })
+    TokenRequest.classifyStatus({ provider: "P", status, body: undefined, retryAfter })
 
   it("maps statuses to the error model: try-later statuses are Network, the rest Invalid", () => {
     for (const status of [408, 425, 429, 500, 502, 503, 504]) assert.strictEqual(classify(status)._tag, "Network")
@@ -69,7 +43,7 @@ describe("HttpEndpoint.classifyStatus", () => {
   })
 })
 
-describe("HttpEndpoint.exchange", () => {
+describe("TokenRequest.exchange", () => {
   const endless = () =>
     new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -83,7 +57,7 @@ describe("HttpEndpoint.exchange", () => {
 
   it.effect("a body that never ends is refused once it passes 1 MiB, without reading on", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(HttpEndpoint.exchange(clientAnswering(endless), {
+      const error = yield* Effect.flip(TokenRequest.exchange(clientAnswering(endless), {
         provider: "P",
         request,
         success: token
@@ -93,14 +67,14 @@ describe("HttpEndpoint.exchange", () => {
 
   it.effect("a 2xx body is decoded with the schema; the wrong shape or not JSON is Invalid response", () =>
     Effect.gen(function*() {
-      const ok = yield* HttpEndpoint.exchange(clientAnswering(() => "{\"access_token\":\"a\"}"), {
+      const ok = yield* TokenRequest.exchange(clientAnswering(() => "{\"access_token\":\"a\"}"), {
         provider: "P",
         request,
         success: token
       })
       assert.strictEqual(ok.body.access_token, "a")
       for (const body of ["{\"token\":1}", "{\"access_token\":", "<html>"]) {
-        const error = yield* Effect.flip(HttpEndpoint.exchange(clientAnswering(() => body), {
+        const error = yield* Effect.flip(TokenRequest.exchange(clientAnswering(() => body), {
           provider: "P",
           request,
           success: token
@@ -111,9 +85,9 @@ describe("HttpEndpoint.exchange", () => {
 
   it.effect("a failure status goes through the provider's mapping with its JSON body and Retry-After", () =>
     Effect.gen(function*() {
-      const seen: Array<HttpEndpoint.Failure> = []
+      const seen: Array<TokenRequest.Failure> = []
       const error = yield* Effect.flip(
-        HttpEndpoint.exchange(
+        TokenRequest.exchange(
           clientAnswering(() => "{\"error\":\"slow_down\"}", { status: 429, headers: { "retry-after": "2" } }),
           {
             provider: "P",
@@ -121,7 +95,7 @@ describe("HttpEndpoint.exchange", () => {
             success: token,
             failure: (failure) => {
               seen.push(failure)
-              return HttpEndpoint.classifyStatus(failure)
+              return TokenRequest.classifyStatus(failure)
             }
           }
         )
