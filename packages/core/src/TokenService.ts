@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -24,12 +25,28 @@ import * as TokenStore from "./TokenStore.js"
 
 /**
  * Reads a resource's second 401 into the error `authorize` fails with; providers read their
- * own 401 bodies to tell `Expired` from `Invalid`.
+ * own 401 bodies to tell `Expired` from `Invalid`. Without one, the error is `Invalid`, reason
+ * `token`.
+ *
+ * @example
+ * ```ts
+ * import type { TokenService } from "@tokenkeeper/core"
+ * import { TokenError } from "@tokenkeeper/core"
+ * import { Effect } from "effect"
+ *
+ * // A provider whose 401 says `expired` in a header when the token ran out
+ * const rejection: TokenService.Rejection = (response) =>
+ *   Effect.succeed(
+ *     response.headers["x-token-state"] === "expired"
+ *       ? new TokenError.Expired({ provider: "Acme", reason: "token", status: response.status })
+ *       : new TokenError.Invalid({ provider: "Acme", reason: "token", status: response.status })
+ *   )
+ * ```
  *
  * @since 0.1.0
  * @category models
  */
-export type Rejection = Authorize.Rejection
+export type Rejection = (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<TokenError>
 
 /**
  * @since 0.1.0

@@ -12,6 +12,7 @@ import * as Either from "effect/Either"
 import type { AccessToken } from "../AccessToken.js"
 import type { TokenError } from "../TokenError.js"
 import { Invalid } from "../TokenError.js"
+import type { Rejection } from "../TokenService.js"
 
 export interface Tokens {
   readonly provider: string
@@ -19,9 +20,7 @@ export interface Tokens {
   readonly invalidate: (rejected: AccessToken) => Effect.Effect<void>
 }
 
-/** Reads a resource's second 401 into the error the caller gets. */
-export type Rejection = (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<TokenError>
-
+/** A second 401 read as nothing more than what it is: the token was refused. */
 export const defaultRejection = (provider: string): Rejection => (response) =>
   Effect.succeed(new Invalid({ provider, reason: "token", status: response.status }))
 
