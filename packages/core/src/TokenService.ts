@@ -18,6 +18,7 @@ import * as AccessToken from "./AccessToken.js"
 import * as Authorize from "./internal/authorize.js"
 import * as Decision from "./internal/decision.js"
 import * as Machine from "./internal/machine.js"
+import * as RenewAhead from "./internal/renewAhead.js"
 import type { TokenEndpoint } from "./TokenEndpoint.js"
 import type { TokenError } from "./TokenError.js"
 import * as TokenPolicy from "./TokenPolicy.js"
@@ -153,7 +154,7 @@ export const make = (
           Effect.locally(effect, scoped, Option.some(slot))))
 
     if (policy.renewAhead && policy.reuse === "cached") {
-      yield* Effect.forkScoped(Machine.renewAhead(machine, policy, renewAheadRetryDelay, renewAheadFloor))
+      yield* Effect.forkScoped(RenewAhead.loop(machine, policy, renewAheadRetryDelay, renewAheadFloor))
     }
 
     const tokens = { provider: endpoint.provider, get, invalidate }

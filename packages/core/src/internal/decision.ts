@@ -1,28 +1,37 @@
 /**
  * The renewal state machine's decisions, as pure functions of (state, now, policy). The service
  * applies them atomically inside `Ref.modify`; the property tests check them on their own.
+ *
+ * What `get` does, by the phase of the cached token (`phase`), whether a renewal is under way and
+ * whether a cool-down runs (`decide`):
+ *
+ * | cached token     | renewal under way | cool-down | action                                        |
+ * |------------------|-------------------|-----------|-----------------------------------------------|
+ * | fresh            | any               | any       | `Serve` the cached token                      |
+ * | stale            | no                | no        | `ServeAndRenew`: serve it and start a renewal |
+ * | stale            | yes               | any       | `Serve`: the renewal under way will do        |
+ * | stale            | no                | yes       | `Serve`: no renewal until the cool-down ends  |
+ * | expired, or none | yes               | any       | `Join` the renewal under way, and wait        |
+ * | expired, or none | no                | yes       | `Fail` with the cool-down's `Invalid`         |
+ * | expired, or none | no                | no        | `Start` a renewal, and wait                   |
+ *
+ * fresh: before `expiresAt - refreshWindow`; stale: from then until `expiresAt - hardMargin`;
+ * expired: from `expiresAt - hardMargin` on. `Start` and `ServeAndRenew` record the renewal in the
+ * state (`step`), so every later caller joins it: one renewal at a time.
  */
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import * as AccessToken from "../AccessToken.js"
 import type { Invalid } from "../TokenError.js"
 import type { TokenPolicy } from "../TokenPolicy.js"
-
-/** An `Invalid` from a renewal, returned without a request until `until`. */
-export interface CoolDown {
-  readonly until: number
-  readonly error: Invalid
-  /** The cool-down schedule's state, so that a further `Invalid` waits longer. */
-  readonly scheduleState: unknown
-  readonly lastDelay: number
-}
+import * as CoolDown from "./coolDown.js"
 
 /** `R` is the in-flight renewal's handle (a `Deferred` in the service, anything in tests). */
 export interface State<R> {
   readonly access: Option.Option<AccessToken.AccessToken>
   readonly refresh: Option.Option<AccessToken.RefreshToken>
   readonly renewal: Option.Option<R>
-  readonly coolDown: Option.Option<CoolDown>
+  readonly coolDown: Option.Option<CoolDown.CoolDown>
 }
 
 export const empty = <R>(refresh: Option.Option<AccessToken.RefreshToken>): State<R> => ({
@@ -85,9 +94,6 @@ export type Action<R> =
   | { readonly _tag: "Start" }
   | { readonly _tag: "Fail"; readonly error: Invalid }
 
-const coolingDown = <R>(state: State<R>, now: number): Option.Option<Invalid> =>
-  Option.filterMap(state.coolDown, (c) => now < c.until ? Option.some(c.error) : Option.none())
-
 /** What `get` does now. */
 export const decide = <R>(state: State<R>, now: number, policy: TokenPolicy): Action<R> => {
   if (Option.isSome(state.access)) {
@@ -96,13 +102,13 @@ export const decide = <R>(state: State<R>, now: number, policy: TokenPolicy): Ac
       case "fresh":
         return { _tag: "Serve", token }
       case "stale":
-        return Option.isNone(state.renewal) && Option.isNone(coolingDown(state, now))
+        return Option.isNone(state.renewal) && Option.isNone(CoolDown.active(state.coolDown, now))
           ? { _tag: "ServeAndRenew", token }
           : { _tag: "Serve", token }
     }
   }
   if (Option.isSome(state.renewal)) return { _tag: "Join", renewal: state.renewal.value }
-  const cooling = coolingDown(state, now)
+  const cooling = CoolDown.active(state.coolDown, now)
   return Option.isSome(cooling) ? { _tag: "Fail", error: cooling.value } : { _tag: "Start" }
 }
 
