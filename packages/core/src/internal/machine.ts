@@ -24,6 +24,7 @@ import type { TokenPolicy } from "../TokenPolicy.js"
 import type * as TokenStore from "../TokenStore.js"
 import * as CoolDown from "./coolDown.js"
 import * as Decision from "./decision.js"
+import * as Diagnostics from "./diagnostics.js"
 import * as Renewal from "./renewal.js"
 import * as Requests from "./requests.js"
 import * as Telemetry from "./telemetry.js"
@@ -83,13 +84,20 @@ export const make = (
       dropRefreshToken: Ref.update(state, (s): State => ({ ...s, refresh: Option.none() }))
     })
 
-    /** An `Invalid` starts (or lengthens) the cool-down; other failures leave nothing behind. */
+    /**
+     * An `Invalid` starts (or lengthens) the cool-down; other failures leave nothing behind. Logged
+     * once at Error here, where the renewal ends, not by each caller that waited for it.
+     */
     const recordFailure = (error: TokenError) =>
-      error._tag !== "Invalid" ? Effect.void : Effect.gen(function*() {
-        const now = yield* Clock.currentTimeMillis
-        const coolDown = yield* CoolDown.after(policy, error, now, (yield* Ref.get(state)).coolDown)
-        yield* Ref.update(state, (s): State => ({ ...s, coolDown: Option.some(coolDown) }))
-      })
+      Effect.flatMap(
+        error._tag !== "Invalid" ? Effect.succeedNone : Effect.gen(function*() {
+          const now = yield* Clock.currentTimeMillis
+          const coolDown = yield* CoolDown.after(policy, error, now, (yield* Ref.get(state)).coolDown)
+          yield* Ref.update(state, (s): State => ({ ...s, coolDown: Option.some(coolDown) }))
+          return Option.some(coolDown)
+        }),
+        (coolDown) => Diagnostics.renewalFailed(error, coolDown)
+      )
 
     const settle = (flight: Flight, exit: Exit.Exit<Grant, TokenError>) =>
       Exit.match(exit, {

@@ -1,6 +1,7 @@
 /**
  * One token request as the service sends it: the endpoint's call with a time limit, retried on
- * `Network` per the policy (honouring `Retry-After`), inside a span, counted by outcome.
+ * `Network` per the policy (honouring `Retry-After`), inside a span, counted by outcome, each
+ * failed attempt logged at Warning.
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -8,11 +9,13 @@ import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
 import type { Grant, RefreshToken } from "../AccessToken.js"
 import type { TokenEndpoint } from "../TokenEndpoint.js"
 import type { TokenError } from "../TokenError.js"
 import { Network } from "../TokenError.js"
 import type { TokenPolicy } from "../TokenPolicy.js"
+import * as Diagnostics from "./diagnostics.js"
 import * as Telemetry from "./telemetry.js"
 
 export interface Requests {
@@ -43,6 +46,26 @@ const withinDeadline = <In, R>(schedule: Schedule.Schedule<unknown, In, R>, dead
     )
   )
 
+/**
+ * `schedule`, logging each failed attempt (its number, its error) as the schedule decides what
+ * follows it: the delay before the next attempt, or none.
+ */
+const logged = <R>(schedule: Schedule.Schedule<Duration.Duration, TokenError, R>, kind: Telemetry.RequestKind) =>
+  Schedule.makeWithState(
+    [schedule.initial, 1] as readonly [unknown, number],
+    (now, error: TokenError, [state, attempt]) =>
+      Effect.flatMap(schedule.step(now, error, state), ([next, delay, decision]) =>
+        Effect.as(
+          Diagnostics.attemptFailed(
+            kind,
+            attempt,
+            error,
+            ScheduleDecision.isContinue(decision) ? Option.some(delay) : Option.none()
+          ),
+          [[next, attempt + 1] as const, delay, decision] as const
+        ))
+  )
+
 export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Requests => {
   const provider = endpoint.provider
   const schedule = retrySchedule(policy)
@@ -65,13 +88,12 @@ export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Requests => 
         Effect.tapBoth({
           onSuccess: () => count(kind, "ok"),
           onFailure: (error) => count(kind, error._tag)
-        }),
-        Effect.tapError((error) => Effect.logDebug(`tokenkeeper: ${kind} failed`, error.message))
+        })
       )
     // The policy's total timeout bounds the whole request, from the first attempt to the last.
     return Effect.flatMap(Clock.currentTimeMillis, (start) => {
       const deadline = start + Duration.toMillis(policy.totalTimeout)
-      return attempt(deadline).pipe(Effect.retry(withinDeadline(schedule, deadline)))
+      return attempt(deadline).pipe(Effect.retry(logged(withinDeadline(schedule, deadline), kind)))
     }).pipe(
       Effect.tap((grant) =>
         Effect.logDebug(`tokenkeeper: ${kind} succeeded`).pipe(
