@@ -61,8 +61,8 @@ const settle = Effect.yieldNow().pipe(Effect.repeatN(50))
 
 const failed503 = { provider: Scripted.provider, error: "Network", reason: "status", status: 503 }
 
-describe("debug logs", () => {
-  it.scoped("each token request's success is logged at debug level, with the provider and the token's lifetime", () => {
+describe("what is logged, in order", () => {
+  it.scoped("a success at Debug with the token's lifetime; a failed attempt at Warning; its renewal at Error", () => {
     const { entries, provide } = capture()
     return Effect.gen(function*() {
       const script = yield* Scripted.make({ lifetime: 300, refreshLifetime: 900 })
