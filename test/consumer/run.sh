@@ -76,7 +76,7 @@ done
 # that type-checks libraries (skipLibCheck off) needs them.
 deps+=("@types/ws@8.18.2")
 
-packages=(core localpayment paysecurez oauth2 redis sandbox)
+packages=(shared core localpayment paysecurez oauth2 redis sandbox)
 
 build() {
   cd "$root" && pnpm build
@@ -130,7 +130,22 @@ for tarball in "${tarballs[@]}"; do
   name=$(basename "$tarball" .tgz)
   check "$name: packed package.json points at dist, has LICENSE" packed_manifest "$tarball"
   check "$name: publint --strict" "$root/node_modules/.bin/publint" run "$tarball" --strict
-  check "$name: attw (are the types wrong)" "$root/node_modules/.bin/attw" "$tarball" --format ascii
+  # The Effect 4 edition (./effect4 entries) is ES modules only, as effect 4 itself: it is checked
+  # with attw's esm-only profile, the Effect 3 edition with the strict one.
+  effect4=$(tar -xzOf "$tarball" package/package.json | node -e '
+    const m = JSON.parse(require("fs").readFileSync(0, "utf8"))
+    const entries = Object.keys(m.exports).filter((k) => /^\.\/effect4(\/|$)/.test(k) && m.exports[k] !== null)
+    process.stdout.write(entries.join(" "))')
+  if [ -z "$effect4" ]; then
+    check "$name: attw (are the types wrong)" "$root/node_modules/.bin/attw" "$tarball" --format ascii
+  else
+    # shellcheck disable=SC2086
+    check "$name: attw (are the types wrong), Effect 3 edition" \
+      "$root/node_modules/.bin/attw" "$tarball" --format ascii --exclude-entrypoints $effect4
+    # shellcheck disable=SC2086
+    check "$name: attw (are the types wrong), Effect 4 edition, ES modules only" \
+      "$root/node_modules/.bin/attw" "$tarball" --format ascii --profile esm-only --entrypoints $effect4
+  fi
 done
 
 for type in module commonjs; do
