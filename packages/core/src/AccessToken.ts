@@ -12,20 +12,13 @@ import * as Jwt from "./Jwt.js"
 import { Invalid } from "./TokenError.js"
 
 /**
- * A bearer token valid until `expiresAt`. Times are epoch milliseconds on the local clock; the
- * value stays `Redacted` so that logging the token logs `<redacted>`.
+ * A bearer token valid until `expiresAt`, its value `Redacted` (see `@tokenkeeper/shared`'s
+ * `TokenResponse.AccessToken`, the model both Effect editions share).
  *
  * @since 0.1.0
  * @category models
  */
-export interface AccessToken {
-  readonly value: Redacted.Redacted<string>
-  readonly type: "Bearer"
-  /** When the request that obtained the token was sent: the anchor of its lifetime. */
-  readonly issuedAt: number
-  readonly expiresAt: number
-  readonly scopes: ReadonlyArray<string>
-}
+export interface AccessToken extends SharedTokenResponse.AccessToken<Redacted.Redacted<string>> {}
 
 /**
  * A refresh token; `expiresAt` is undefined when the provider did not say when it ends.
@@ -33,11 +26,7 @@ export interface AccessToken {
  * @since 0.1.0
  * @category models
  */
-export interface RefreshToken {
-  readonly value: Redacted.Redacted<string>
-  readonly issuedAt: number
-  readonly expiresAt: number | undefined
-}
+export interface RefreshToken extends SharedTokenResponse.RefreshToken<Redacted.Redacted<string>> {}
 
 /**
  * What a token endpoint returns: an access token and, from providers that issue one, a refresh token.
@@ -45,10 +34,7 @@ export interface RefreshToken {
  * @since 0.1.0
  * @category models
  */
-export interface Grant {
-  readonly access: AccessToken
-  readonly refresh: Option.Option<RefreshToken>
-}
+export interface Grant extends SharedTokenResponse.Grant<AccessToken, Option.Option<RefreshToken>> {}
 
 /**
  * How long a token lives, in milliseconds.
@@ -56,8 +42,7 @@ export interface Grant {
  * @since 0.1.0
  * @category getters
  */
-export const lifetime = (token: AccessToken | RefreshToken): number =>
-  token.expiresAt === undefined ? Infinity : token.expiresAt - token.issuedAt
+export const lifetime: (token: AccessToken | RefreshToken) => number = SharedTokenResponse.lifetime
 
 /**
  * Whether two tokens carry the same value; compares without ever exposing either.
@@ -72,24 +57,15 @@ const millisOf = (input: Duration.DurationInput | undefined) =>
   input === undefined ? undefined : Duration.toMillis(input)
 
 /**
- * A token response as a provider received it, before its expiry is resolved. `expiresIn` and
- * `refreshExpiresIn` are the response's own seconds; `sentAt` is when the request left (local clock);
- * `serverDate` is the response's `Date` header, the server's clock (epoch milliseconds).
+ * A token response as a provider received it, before its expiry is resolved: the fields of
+ * `@tokenkeeper/shared/TokenResponse`'s `Input`, with the provider's name and its default
+ * lifetimes as durations.
  *
  * @since 0.1.0
  * @category models
  */
-export interface TokenResponse {
+export interface TokenResponse extends Omit<SharedTokenResponse.Input, "defaultLifetime" | "defaultRefreshLifetime"> {
   readonly provider: string
-  readonly sentAt: number
-  readonly serverDate?: number | undefined
-  readonly accessToken: string
-  readonly tokenType?: string | undefined
-  readonly expiresIn?: number | undefined
-  readonly scope?: string | undefined
-  readonly refreshToken?: string | undefined
-  readonly refreshExpiresIn?: number | undefined
-  /** The provider's documented access token lifetime, used when neither response nor JWT says. */
   readonly defaultLifetime?: Duration.DurationInput | undefined
   readonly defaultRefreshLifetime?: Duration.DurationInput | undefined
 }

@@ -30,14 +30,18 @@ export interface Claims {
  * @category models
  */
 export interface Input {
+  /** When the request left, on the local clock (epoch milliseconds). */
   readonly sentAt: number
+  /** The response's `Date` header: the server's clock (epoch milliseconds). */
   readonly serverDate?: number | undefined
   readonly accessToken: string
   readonly tokenType?: string | undefined
+  /** The response's own seconds. */
   readonly expiresIn?: number | undefined
   readonly scope?: string | undefined
   readonly refreshToken?: string | undefined
   readonly refreshExpiresIn?: number | undefined
+  /** The provider's documented access token lifetime, used when neither response nor JWT says. */
   readonly defaultLifetime?: number | undefined
   readonly defaultRefreshLifetime?: number | undefined
 }
@@ -49,18 +53,56 @@ export interface Input {
  * @since 0.1.0
  * @category models
  */
-export interface Reading {
-  readonly access: {
-    readonly value: string
-    readonly issuedAt: number
-    readonly expiresAt: number
-    readonly scopes: ReadonlyArray<string>
-  }
-  readonly refresh: {
-    readonly value: string
-    readonly issuedAt: number
-    readonly expiresAt: number | undefined
-  } | undefined
+export interface Reading extends Grant<Omit<AccessToken<string>, "type">, RefreshToken<string> | undefined> {}
+
+/**
+ * How long a token lives, in milliseconds: `Infinity` for a refresh token with no stated end.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const lifetime = (token: { readonly issuedAt: number; readonly expiresAt: number | undefined }): number =>
+  token.expiresAt === undefined ? Infinity : token.expiresAt - token.issuedAt
+
+/**
+ * The model of an access token both Effect editions hand out, generic over the edition's
+ * `Redacted`: a bearer token valid until `expiresAt`. Times are epoch milliseconds on the local
+ * clock; the value stays redacted so that logging the token logs `<redacted>`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AccessToken<Secret> {
+  readonly value: Secret
+  readonly type: "Bearer"
+  /** When the request that obtained the token was sent: the anchor of its lifetime. */
+  readonly issuedAt: number
+  readonly expiresAt: number
+  readonly scopes: ReadonlyArray<string>
+}
+
+/**
+ * A refresh token; `expiresAt` is undefined when the provider did not say when it ends.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RefreshToken<Secret> {
+  readonly value: Secret
+  readonly issuedAt: number
+  readonly expiresAt: number | undefined
+}
+
+/**
+ * What a token endpoint returns: an access token and, from providers that issue one, a refresh
+ * token (`Refresh` is the edition's `Option` of its refresh token).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Grant<Access, Refresh> {
+  readonly access: Access
+  readonly refresh: Refresh
 }
 
 /**

@@ -14,17 +14,13 @@ import * as Jwt from "./Jwt.js"
 import { Invalid } from "./TokenError.js"
 
 /**
- * A bearer token valid until `expiresAt`. Times are epoch milliseconds on the local clock; the
- * value stays `Redacted` so that logging the token logs `<redacted>`. `issuedAt` is when the
- * request that obtained it was sent: the anchor of its lifetime.
+ * A bearer token valid until `expiresAt`, its value `Redacted` (see `@tokenkeeper/shared`'s
+ * `TokenResponse.AccessToken`, the model both Effect editions share).
  *
  * @since 0.1.0
  * @category models
  */
-export interface AccessToken extends Omit<SharedTokenResponse.Reading["access"], "value"> {
-  readonly value: Redacted.Redacted<string>
-  readonly type: "Bearer"
-}
+export interface AccessToken extends SharedTokenResponse.AccessToken<Redacted.Redacted<string>> {}
 
 /**
  * A refresh token; `expiresAt` is undefined when the provider did not say when it ends.
@@ -32,9 +28,7 @@ export interface AccessToken extends Omit<SharedTokenResponse.Reading["access"],
  * @since 0.1.0
  * @category models
  */
-export interface RefreshToken extends Omit<NonNullable<SharedTokenResponse.Reading["refresh"]>, "value"> {
-  readonly value: Redacted.Redacted<string>
-}
+export interface RefreshToken extends SharedTokenResponse.RefreshToken<Redacted.Redacted<string>> {}
 
 /**
  * What a token endpoint returns: an access token and, from providers that issue one, a refresh token.
@@ -42,10 +36,7 @@ export interface RefreshToken extends Omit<NonNullable<SharedTokenResponse.Readi
  * @since 0.1.0
  * @category models
  */
-export interface Grant {
-  readonly access: AccessToken
-  readonly refresh: Option.Option<RefreshToken>
-}
+export interface Grant extends SharedTokenResponse.Grant<AccessToken, Option.Option<RefreshToken>> {}
 
 /**
  * How long a token lives, in milliseconds (`Infinity` for a refresh token with no stated end).
@@ -53,8 +44,7 @@ export interface Grant {
  * @since 0.1.0
  * @category getters
  */
-export const lifetime = (token: AccessToken | RefreshToken): number =>
-  token.expiresAt === undefined ? Infinity : token.expiresAt - token.issuedAt
+export const lifetime: (token: AccessToken | RefreshToken) => number = SharedTokenResponse.lifetime
 
 /**
  * Whether two tokens carry the same value; compares without ever exposing either.
@@ -66,10 +56,9 @@ export const sameValue = (a: AccessToken | RefreshToken, b: AccessToken | Refres
   a === b || Redacted.value(a.value) === Redacted.value(b.value)
 
 /**
- * A token response as a provider received it, before its expiry is resolved: `expiresIn` and
- * `refreshExpiresIn` are the response's own seconds, `sentAt` is when the request left (local
- * clock), `serverDate` the response's `Date` header (the server's clock, epoch milliseconds), and
- * the defaults are the provider's documented lifetimes, used when neither response nor JWT says.
+ * A token response as a provider received it, before its expiry is resolved: the fields of
+ * `@tokenkeeper/shared/TokenResponse`'s `Input`, with the provider's name and its default
+ * lifetimes as durations.
  *
  * @since 0.1.0
  * @category models
