@@ -33,10 +33,22 @@ export default tseslint.config(
     }
   },
   {
-    files: ["packages/*/src/**/*"],
+    files: ["packages/*/src/**/*", "packages/*/effect4/src/**/*"],
     rules: {
       "no-console": "error",
       "@effect/no-import-from-barrel-package": ["error", { packageNames: ["effect", "@effect/platform"] }]
+    }
+  },
+  {
+    // Written once for both Effect lines: nothing here may depend on either line's API.
+    files: ["packages/shared/src/**/*", "packages/*/test/scenarios/**/*"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [{
+          group: ["effect", "effect/*", "@effect/*"],
+          message: "shared code is written once for both Effect lines"
+        }]
+      }]
     }
   }
 )

@@ -1,7 +1,9 @@
 // `pnpm build`: every package's published form, from clean, as Effect's own packages ship:
-//   dist/esm  ES modules, .d.ts and source maps (the package is "type": "module")
-//   dist/cjs  CommonJS, .d.ts and source maps, marked {"type":"commonjs"} so Node and TypeScript
-//             read both the .js and the .d.ts there as CommonJS
+//   dist/esm      ES modules, .d.ts and source maps (the package is "type": "module")
+//   dist/cjs      CommonJS, .d.ts and source maps, marked {"type":"commonjs"} so Node and TypeScript
+//                 read both the .js and the .d.ts there as CommonJS
+//   dist/effect4  the Effect 4 edition (from effect4/src), served as <package>/effect4: ES modules,
+//                 .d.ts and source maps only, as effect 4 itself ships
 // The workspace itself never needs this: its package.json `exports` point at ./src/*.ts, and
 // `publishConfig` swaps in the dist entries when pnpm packs or publishes.
 import { execFileSync } from "node:child_process"
@@ -26,13 +28,29 @@ const missing = packages.flatMap((dir) => {
     .filter((module) => exports[`./${module}`] === undefined || typesVersions[module] === undefined)
     .map((module) => `${manifest.name}/${module}`)
 })
+// The same for the Effect 4 edition: effect4/src/*.ts must be in publishConfig.exports as ./effect4/*
+// (ES modules only: effect 4 has no CommonJS build, so there is no typesVersions entry either).
+missing.push(...packages.flatMap((dir) => {
+  const sources = Path.join(dir, "effect4", "src")
+  if (!Fs.existsSync(sources)) return []
+  const manifest = JSON.parse(Fs.readFileSync(Path.join(dir, "package.json"), "utf8"))
+  const exports = manifest.publishConfig?.exports ?? {}
+  return Fs.readdirSync(sources)
+    .filter((file) => file.endsWith(".ts") && file !== "index.ts")
+    .map((file) => `effect4/${file.slice(0, -3)}`)
+    .concat(["effect4"])
+    .filter((module) => exports[`./${module}`] === undefined)
+    .map((module) => `${manifest.name}/${module}`)
+}))
 if (missing.length > 0) {
   throw new Error(`not in publishConfig.exports and publishConfig.typesVersions: ${missing.join(", ")}`)
 }
 
 for (const dir of packages) {
   Fs.rmSync(Path.join(dir, "dist"), { recursive: true, force: true })
-  for (const info of ["esm.tsbuildinfo", "cjs.tsbuildinfo"]) Fs.rmSync(Path.join(dir, "build", info), { force: true })
+  for (const info of ["esm.tsbuildinfo", "cjs.tsbuildinfo", "effect4.tsbuildinfo"]) {
+    Fs.rmSync(Path.join(dir, "build", info), { force: true })
+  }
 }
 
 const tsc = Path.join(root, "node_modules", ".bin", "tsc")

@@ -17,3 +17,18 @@ if (missing.length > 0 || newest(Path.join(dir, "src")) > Fs.statSync(built[0]).
   )
   process.exit(1)
 }
+
+// The Effect 4 edition, where the package has one: effect4/src built into dist/effect4.
+const effect4 = Path.join(dir, "effect4", "src")
+const effect4Built = Path.join(dir, "dist", "effect4", "index.js")
+if (Fs.existsSync(effect4)) {
+  const absent = !Fs.existsSync(effect4Built)
+  if (absent || newest(effect4) > Fs.statSync(effect4Built).mtimeMs) {
+    process.stderr.write(
+      `${Path.basename(dir)}: dist/effect4 is ${
+        absent ? "missing" : "older than effect4/src/"
+      }; run \`pnpm build\` first\n`
+    )
+    process.exit(1)
+  }
+}

@@ -3,7 +3,8 @@
 #
 # Builds every package, packs it with pnpm (which applies publishConfig), lints the tarballs
 # (publint, arethetypeswrong), then in two scratch projects in a temp dir, one ES module and one
-# CommonJS, npm-installs the tarballs with the Effect 3 versions of our lockfile and:
+# CommonJS, npm-installs the tarballs with the Effect 3 versions of our lockfile and (a third
+# project does the same for the Effect 4 edition with effect 4, app4/main.ts):
 #   - type-checks app/main.ts with strict, noUncheckedIndexedAccess, exactOptionalPropertyTypes and
 #     skipLibCheck off, under NodeNext (and, in the ESM project, under bundler resolution);
 #   - runs it with plain node: sandbox started, login, two calls on one token, wrong password = Invalid;
@@ -55,14 +56,14 @@ require() {
 # gets the same Effect 3 (and TypeScript) as this repository.
 locked() {
   local version
-  version=$(awk -v name="$1" '
+  version=$(awk -v name="$1" -v importer="${2:-.}:" '
     /^importers:/ { inImporters = 1; next }
-    inImporters && /^  [^ ]/ { inRoot = ($1 == ".:") ; next }
+    inImporters && /^  [^ ]/ { inRoot = ($1 == importer) ; next }
     inRoot && /^      [^ ]/ { key = $1; gsub(/[\x27:]/, "", key); current = (key == name); next }
     inRoot && current && /^        version:/ { sub(/\(.*/, "", $2); print $2; exit }
   ' "$root/pnpm-lock.yaml")
   if [ -z "$version" ]; then
-    echo "cannot find the locked version of $1 in pnpm-lock.yaml" >&2
+    echo "cannot find the locked version of $1 (importer ${2:-.}) in pnpm-lock.yaml" >&2
     return 1
   fi
   echo "$version"
@@ -75,8 +76,18 @@ done
 # @effect/platform-node's own declarations import "ws" without depending on its types: a consumer
 # that type-checks libraries (skipLibCheck off) needs them.
 deps+=("@types/ws@8.18.2")
+# The Effect 4 project gets the Effect 4 line's effect, as locked for effect4/ (the line's runner).
+effect4_deps=()
+for dep in effect; do
+  version=$(locked "$dep" effect4) || exit 1
+  effect4_deps+=("$dep@$version")
+done
+for dep in @types/node typescript; do
+  version=$(locked "$dep") || exit 1
+  effect4_deps+=("$dep@$version")
+done
 
-packages=(core localpayment paysecurez oauth2 redis sandbox)
+packages=(shared core localpayment paysecurez oauth2 redis sandbox)
 
 build() {
   cd "$root" && pnpm build
@@ -98,12 +109,30 @@ project() {
   cp "$here/app/main.ts" "$here/app/tsconfig.json" "$here/app/tsconfig.bundler.json" "$1/"
   (cd "$1" && npm install --no-audit --no-fund --loglevel=error "${tarballs[@]}" "${deps[@]}")
 }
-# Both installs download while the tarballs are linted.
+# The Effect 4 project: the packages that have an Effect 4 edition (an ./effect4 entry) and those
+# without Effect (@tokenkeeper/shared), with effect 4 and nothing of Effect 3.
+effect4_tarballs=()
+for tarball in "${tarballs[@]}"; do
+  if tar -xzOf "$tarball" package/package.json | node -e '
+    const m = JSON.parse(require("fs").readFileSync(0, "utf8"))
+    process.exit(m.exports["./effect4"] !== undefined || m.peerDependencies?.effect === undefined ? 0 : 1)'; then
+    effect4_tarballs+=("$tarball")
+  fi
+done
+project_effect4() {
+  mkdir -p "$1"
+  printf '{ "name": "consumer-effect4", "private": true, "type": "module" }\n' >"$1/package.json"
+  cp "$here/app4/main.ts" "$here/app4/tsconfig.json" "$1/"
+  (cd "$1" && npm install --no-audit --no-fund --loglevel=error "${effect4_tarballs[@]}" "${effect4_deps[@]}")
+}
+# The installs download while the tarballs are linted.
 declare -A installing
 for type in module commonjs; do
   project "$work/$type" "$type" >"$log/npm-install-$type.log" 2>&1 &
   installing[$type]=$!
 done
+project_effect4 "$work/effect4" >"$log/npm-install-effect4.log" 2>&1 &
+installing[effect4]=$!
 installed() {
   cat "$log/npm-install-$1.log"
   wait "${installing[$1]}"
@@ -130,7 +159,22 @@ for tarball in "${tarballs[@]}"; do
   name=$(basename "$tarball" .tgz)
   check "$name: packed package.json points at dist, has LICENSE" packed_manifest "$tarball"
   check "$name: publint --strict" "$root/node_modules/.bin/publint" run "$tarball" --strict
-  check "$name: attw (are the types wrong)" "$root/node_modules/.bin/attw" "$tarball" --format ascii
+  # The Effect 4 edition (./effect4 entries) is ES modules only, as effect 4 itself: it is checked
+  # with attw's esm-only profile, the Effect 3 edition with the strict one.
+  effect4=$(tar -xzOf "$tarball" package/package.json | node -e '
+    const m = JSON.parse(require("fs").readFileSync(0, "utf8"))
+    const entries = Object.keys(m.exports).filter((k) => /^\.\/effect4(\/|$)/.test(k) && m.exports[k] !== null)
+    process.stdout.write(entries.join(" "))')
+  if [ -z "$effect4" ]; then
+    check "$name: attw (are the types wrong)" "$root/node_modules/.bin/attw" "$tarball" --format ascii
+  else
+    # shellcheck disable=SC2086
+    check "$name: attw (are the types wrong), Effect 3 edition" \
+      "$root/node_modules/.bin/attw" "$tarball" --format ascii --exclude-entrypoints $effect4
+    # shellcheck disable=SC2086
+    check "$name: attw (are the types wrong), Effect 4 edition, ES modules only" \
+      "$root/node_modules/.bin/attw" "$tarball" --format ascii --profile esm-only --entrypoints $effect4
+  fi
 done
 
 for type in module commonjs; do
@@ -169,6 +213,15 @@ for type in module commonjs; do
     }
     process.exit(1)'"
 done
+
+# The Effect 4 edition as an Effect 4 user gets it: one npm install, strict tsc, plain node.
+dir="$work/effect4"
+require "effect4 project: npm install ${#effect4_tarballs[@]} tarballs and ${effect4_deps[*]}" installed effect4
+check "effect4 project: no Effect 3 package installed (no @effect/platform)" \
+  bash -c "cd '$dir' && [ ! -e node_modules/@effect/platform ] && node -e 'process.exit(require(\"effect/package.json\").version.startsWith(\"4.\") ? 0 : 1)'"
+check "effect4 project: tsc, NodeNext, strict flags, skipLibCheck off" bash -c "cd '$dir' && ./node_modules/.bin/tsc -p tsconfig.json"
+check "effect4 project: node out/main.js (a grant, a refused response, an error's message)" \
+  bash -c "cd '$dir' && out=\$(node out/main.js) && echo \"\$out\" && grep -qx 'lifetime: 3600000 ms, printed as <redacted>' <<<\"\$out\" && grep -qx 'expires_in 0: refused' <<<\"\$out\""
 
 # npx tokenkeeper-sandbox from the installed tarball: starts, answers a login on its port, stops.
 npx_sandbox() {

@@ -21,14 +21,12 @@
  *
  * @since 0.1.0
  */
+import * as TokenErrorMessage from "@tokenkeeper/shared/TokenErrorMessage"
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
 const status = Schema.optional(Schema.Int)
-
-const describe = (provider: string, what: string, code: number | undefined) =>
-  `${provider}: ${what}${code === undefined ? "" : ` (HTTP ${code})`}`
 
 /**
  * Why the provider refused what we sent, or sent what we cannot use.
@@ -68,8 +66,7 @@ export class Invalid extends Schema.TaggedError<Invalid>("@tokenkeeper/core/Inva
    * @since 0.1.0
    */
   override get message(): string {
-    const detail = this.detail === undefined ? "" : `: ${this.detail}`
-    return describe(this.provider, `invalid (${this.reason})`, this.status) + detail
+    return TokenErrorMessage.invalid(this)
   }
 }
 
@@ -105,7 +102,7 @@ export class Expired extends Schema.TaggedError<Expired>("@tokenkeeper/core/Expi
    * @since 0.1.0
    */
   override get message(): string {
-    return describe(this.provider, `expired (${this.reason})`, this.status)
+    return TokenErrorMessage.expired(this)
   }
 }
 
@@ -147,9 +144,8 @@ export class Network extends Schema.TaggedError<Network>("@tokenkeeper/core/Netw
    * @since 0.1.0
    */
   override get message(): string {
-    const after = this.retryAfter === undefined ? "" : `, retry after ${Duration.format(this.retryAfter)}`
-    const detail = this.detail === undefined ? "" : `: ${this.detail}`
-    return describe(this.provider, `unreachable (${this.reason}${after})`, this.status) + detail
+    const retryAfter = this.retryAfter === undefined ? undefined : Duration.format(this.retryAfter)
+    return TokenErrorMessage.network({ ...this, retryAfter })
   }
 }
 

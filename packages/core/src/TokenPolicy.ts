@@ -19,35 +19,21 @@
  *
  * @since 0.1.0
  */
+import type * as Policy from "@tokenkeeper/shared/Policy"
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schedule from "effect/Schedule"
 import type { Invalid, TokenError } from "./TokenError.js"
 
 /**
+ * The policy's fields are documented in `@tokenkeeper/shared/Policy`, the shape both Effect editions share.
+ *
  * @since 0.1.0
  * @category models
  */
-export interface TokenPolicy {
-  /** How long before expiry a token is stale (still served, renewed in the background). */
-  readonly refreshWindow: (lifetime: Duration.Duration) => Duration.Duration
-  /** How long before expiry a token is no longer served at all. */
-  readonly hardMargin: (lifetime: Duration.Duration) => Duration.Duration
-  /** Retries of a token request that failed with `Network`; the input is the error. */
-  readonly retry: Schedule.Schedule<unknown, TokenError>
-  /** A `Retry-After` longer than this is not waited for: the request fails with `Network`. */
-  readonly maxRetryAfter: Duration.Duration
-  /** Successive delays during which an `Invalid` from authenticate is returned without a request. */
-  readonly coolDown: Schedule.Schedule<unknown, Invalid>
-  /** Time limit of one attempt of a token request. */
-  readonly requestTimeout: Duration.Duration
-  /** Time limit of a token request with all its retries: attempts, timeouts and delays included. */
-  readonly totalTimeout: Duration.Duration
-  /** `cached` reuses a token until it is stale; `single-use` issues a new one for every `get`. */
-  readonly reuse: "cached" | "single-use"
-  /** Renew in the refresh window even when no one asks for a token. */
-  readonly renewAhead: boolean
-}
+export interface TokenPolicy
+  extends Policy.Policy<Duration.Duration, Schedule.Schedule<unknown, TokenError>, Schedule.Schedule<unknown, Invalid>>
+{}
 
 const fraction = (max: Duration.DurationInput, share: number) => {
   const limit = Duration.decode(max)
@@ -79,18 +65,14 @@ export const defaults: TokenPolicy = {
  * @since 0.1.0
  * @category models
  */
-export interface Options {
-  readonly refreshWindow?: Duration.DurationInput | ((lifetime: Duration.Duration) => Duration.Duration)
-  readonly hardMargin?: Duration.DurationInput | ((lifetime: Duration.Duration) => Duration.Duration)
-  readonly retry?: Schedule.Schedule<unknown, TokenError>
-  readonly maxRetryAfter?: Duration.DurationInput
-  readonly coolDown?: Schedule.Schedule<unknown, Invalid>
-  readonly requestTimeout?: Duration.DurationInput
-  /** By default 10 s, or `requestTimeout` if that is longer. */
-  readonly totalTimeout?: Duration.DurationInput
-  readonly reuse?: "cached" | "single-use"
-  readonly renewAhead?: boolean
-}
+export interface Options extends
+  Policy.Options<
+    Duration.Duration,
+    Duration.DurationInput,
+    Schedule.Schedule<unknown, TokenError>,
+    Schedule.Schedule<unknown, Invalid>
+  >
+{}
 
 const window = (
   input: Options["refreshWindow"],

@@ -1,23 +1,26 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as AccessToken from "@tokenkeeper/core/AccessToken"
 import type { Invalid } from "@tokenkeeper/core/TokenError"
-import { Cause, Duration, Effect, Encoding, Exit, FastCheck, Option, Redacted } from "effect"
+import { Cause, Duration, Effect, Exit, FastCheck, Option, Redacted } from "effect"
+import * as Scenarios from "./scenarios/accessToken.js"
 
 const provider = "Test"
-/** 2023-11-14T22:13:20Z on our clock: where a token request left. */
-const sentAt = 1_700_000_000_000
-const sentAtSeconds = sentAt / 1000
-const maxLifetime = 366 * 24 * 60 * 60 * 1000
-
-const header = Encoding.encodeBase64Url(JSON.stringify({ alg: "HS256", typ: "JWT" }))
-/** A JWT with `payload` as its claims and a junk signature: core never verifies. */
-const jwt = (payload: unknown) => `${header}.${Encoding.encodeBase64Url(JSON.stringify(payload))}.bm90LWEtc2lnbmF0dXJl`
+const { jwt, maxLifetime, sentAt, sentAtSeconds } = Scenarios
 
 const response = (fields: Partial<AccessToken.TokenResponse> = {}): AccessToken.TokenResponse => ({
   provider,
   sentAt,
   accessToken: "opaque-access",
   ...fields
+})
+
+/** A scenario's fields (Effect-free, shared with the Effect 4 edition's tests) as this edition's response. */
+const ofScenario = (fields: Scenarios.Fields): Partial<AccessToken.TokenResponse> => ({
+  ...fields,
+  defaultLifetime: fields.defaultLifetime === undefined ? undefined : Duration.millis(fields.defaultLifetime),
+  defaultRefreshLifetime: fields.defaultRefreshLifetime === undefined
+    ? undefined
+    : Duration.millis(fields.defaultRefreshLifetime)
 })
 
 const lifetimeOf = (fields: Partial<AccessToken.TokenResponse>) =>
@@ -121,111 +124,14 @@ describe("AccessToken.fromResponse", () => {
   })
 
   describe("expiry on the server's clock: exp against the response's Date", () => {
-    const h = sentAtSeconds
-    const ahead = 600
-    const cases: ReadonlyArray<{
-      readonly label: string
-      readonly fields: Partial<AccessToken.TokenResponse>
-      readonly lifetime: number | "Invalid"
-    }> = [
-      {
-        label: "iat copied from 3 hours ago (simplejwt < 5.5 after a refresh): exp - Date, less a second",
-        fields: { accessToken: jwt({ iat: h - 10_800, exp: h + 300 }), serverDate: sentAt },
-        lifetime: 299_000
-      },
-      {
-        label: "the same from a server clock 10 minutes ahead of ours",
-        fields: {
-          accessToken: jwt({ iat: h + ahead - 10_800, exp: h + ahead + 300 }),
-          serverDate: sentAt + ahead * 1000
-        },
-        lifetime: 299_000
-      },
-      {
-        label: "the same from a server clock 10 minutes behind ours",
-        fields: {
-          accessToken: jwt({ iat: h - ahead - 10_800, exp: h - ahead + 300 }),
-          serverDate: sentAt - ahead * 1000
-        },
-        lifetime: 299_000
-      },
-      {
-        label: "a fresh iat from a server clock 10 minutes ahead",
-        fields: { accessToken: jwt({ iat: h + ahead, exp: h + ahead + 300 }), serverDate: sentAt + ahead * 1000 },
-        lifetime: 299_000
-      },
-      {
-        label: "a copied iat later than exp (the server's clock was set back since): exp on our clock",
-        fields: { accessToken: jwt({ iat: h + 86_400, exp: h + 300 }), serverDate: sentAt },
-        lifetime: 300_000
-      },
-      {
-        label: "a 2 s token stamped in whole seconds: 1 s, since the server may be a second past its Date",
-        fields: { accessToken: jwt({ iat: h, exp: h + 2 }), serverDate: sentAt },
-        lifetime: 1_000
-      },
-      {
-        label: "a 1 s token stamped in whole seconds may have no time left: Invalid",
-        fields: { accessToken: jwt({ iat: h, exp: h + 1 }), serverDate: sentAt },
-        lifetime: "Invalid"
-      },
-      {
-        label: "Date missing, fresh iat: exp - iat, less a second",
-        fields: { accessToken: jwt({ iat: h, exp: h + 300 }) },
-        lifetime: 299_000
-      },
-      {
-        label: "Date missing, iat copied: exp on our clock when it is the shortest",
-        fields: { accessToken: jwt({ iat: h - 10_800, exp: h + 300 }), defaultLifetime: "1 hour" },
-        lifetime: 300_000
-      },
-      {
-        label: "Date missing, iat copied, server clock behind ours: only the provider's default bounds it",
-        fields: { accessToken: jwt({ iat: h - ahead - 10_800, exp: h - ahead + 300 }), defaultLifetime: "5 minutes" },
-        lifetime: 300_000
-      },
-      {
-        label: "Date in the future, before exp: the shorter life it implies",
-        fields: { accessToken: jwt({ iat: h, exp: h + 300 }), serverDate: sentAt + 100_000 },
-        lifetime: 199_000
-      },
-      {
-        label: "Date in the future, past exp: the server says the token has ended, Invalid",
-        fields: { accessToken: jwt({ iat: h, exp: h + 300 }), serverDate: sentAt + ahead * 1000 },
-        lifetime: "Invalid"
-      },
-      {
-        label: "Date in the past, before iat: not the issuer's clock, read as if missing",
-        fields: { accessToken: jwt({ iat: h, exp: h + 300 }), serverDate: sentAt - 3_600_000 },
-        lifetime: 299_000
-      },
-      {
-        label: "exp absent: the provider's default, whatever the Date",
-        fields: { accessToken: jwt({ iat: h }), serverDate: sentAt - 3_600_000, defaultLifetime: "5 minutes" },
-        lifetime: 300_000
-      },
-      {
-        label: "exp absent and no default: Invalid",
-        fields: { accessToken: jwt({ iat: h }), serverDate: sentAt },
-        lifetime: "Invalid"
-      },
-      {
-        label: "an opaque token: expires_in, whatever the Date",
-        fields: { accessToken: "opaque-access", serverDate: sentAt + 999_999_000, expiresIn: 60 },
-        lifetime: 60_000
-      },
-      {
-        label: "an opaque token without expires_in: the provider's default",
-        fields: { accessToken: "opaque-access", serverDate: sentAt, defaultLifetime: "5 minutes" },
-        lifetime: 300_000
-      }
-    ]
-    it.effect.each(cases)(
+    it.effect.each(Scenarios.serverClock)(
       "$label",
       ({ fields, lifetime }) =>
-        lifetime === "Invalid" ? assertResponseInvalid(fields) : Effect.map(lifetimeOf(fields), (millis) => {
-          assert.strictEqual(millis, lifetime)
-        })
+        lifetime === "Invalid" ?
+          assertResponseInvalid(ofScenario(fields)) :
+          Effect.map(lifetimeOf(ofScenario(fields)), (millis) => {
+            assert.strictEqual(millis, lifetime)
+          })
     )
 
     /**
@@ -459,45 +365,7 @@ describe("AccessToken.fromResponse", () => {
   })
 
   describe("bad input fails with Invalid (reason response), never a defect", () => {
-    const cases: ReadonlyArray<{ readonly label: string; readonly fields: Partial<AccessToken.TokenResponse> }> = [
-      { label: "no expires_in, no JWT, no default", fields: {} },
-      { label: "no expires_in and a JWT without exp", fields: { accessToken: jwt({ iat: sentAtSeconds }) } },
-      { label: "negative expires_in", fields: { expiresIn: -300 } },
-      { label: "zero expires_in", fields: { expiresIn: 0 } },
-      { label: "negative zero expires_in", fields: { expiresIn: -0 } },
-      { label: "NaN expires_in", fields: { expiresIn: NaN } },
-      { label: "Infinity expires_in", fields: { expiresIn: Infinity } },
-      { label: "-Infinity expires_in", fields: { expiresIn: -Infinity } },
-      { label: "expires_in over a year", fields: { expiresIn: 367 * 24 * 3600 } },
-      { label: "expires_in in milliseconds by mistake", fields: { expiresIn: 1_700_000_000_000 } },
-      { label: "exp before iat", fields: { accessToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds - 1 }) } },
-      { label: "exp equal to iat", fields: { accessToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds }) } },
-      { label: "exp alone, already past", fields: { accessToken: jwt({ exp: sentAtSeconds - 60 }) } },
-      { label: "exp - iat over a year", fields: { accessToken: jwt({ iat: 0, exp: sentAtSeconds }) } },
-      { label: "a zero default", fields: { defaultLifetime: Duration.zero } },
-      { label: "an infinite default", fields: { defaultLifetime: Duration.infinity } },
-      { label: "token_type mac", fields: { expiresIn: 60, tokenType: "mac" } },
-      { label: "token_type DPoP", fields: { expiresIn: 60, tokenType: "DPoP" } },
-      { label: "an empty token_type", fields: { expiresIn: 60, tokenType: "" } },
-      { label: "token_type with padding", fields: { expiresIn: 60, tokenType: " Bearer" } },
-      { label: "an empty access token", fields: { expiresIn: 60, accessToken: "" } },
-      { label: "a negative refresh_expires_in", fields: { expiresIn: 60, refreshToken: "r", refreshExpiresIn: -1 } },
-      { label: "a NaN refresh_expires_in", fields: { expiresIn: 60, refreshToken: "r", refreshExpiresIn: NaN } },
-      {
-        label: "a refresh_expires_in of ten years",
-        fields: { expiresIn: 60, refreshToken: "r", refreshExpiresIn: 10 * 365 * 24 * 3600 }
-      },
-      {
-        label: "a refresh JWT whose exp is before its iat",
-        fields: { expiresIn: 60, refreshToken: jwt({ iat: sentAtSeconds, exp: sentAtSeconds - 86_400 }) }
-      },
-      {
-        label: "an infinite refresh default",
-        fields: { expiresIn: 60, refreshToken: "r", defaultRefreshLifetime: Duration.infinity }
-      }
-    ]
-
-    it.effect.each(cases)("$label", ({ fields }) => assertResponseInvalid(fields))
+    it.effect.each(Scenarios.unusable)("$label", ({ fields }) => assertResponseInvalid(ofScenario(fields)))
 
     it.effect("the same response with a sane expiry succeeds: the cases above fail for their one flaw", () =>
       Effect.gen(function*() {

@@ -1,0 +1,19 @@
+/**
+ * @since 0.1.0
+ */
+export * as Lifetime from "./Lifetime.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Policy from "./Policy.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as TokenErrorMessage from "./TokenErrorMessage.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as TokenResponse from "./TokenResponse.js"
