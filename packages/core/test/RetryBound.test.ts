@@ -27,12 +27,17 @@ const failing = (stall: number | undefined) =>
 /**
  * The exit of `get` once the clock has moved `seconds`, if it ends without more clock time. Polling
  * right after the last adjust is not enough: the fiber may not have had its turn yet on a busy
- * machine, so it gets a few real seconds to finish.
+ * machine, so it gets a few real seconds to finish. The renewal runs in a fiber of the service's
+ * scope, which `TestClock.adjust` does not wait for: after each step it gets turns to reach its
+ * next sleep, or a sleep it starts late (a timeout, a retry's delay) ends past the last step.
  */
 const after = (seconds: number, get: Effect.Effect<unknown, unknown>) =>
   Effect.gen(function*() {
     const fiber = yield* Effect.fork(get)
-    for (let i = 0; i < seconds * 10; i++) yield* TestClock.adjust("100 millis")
+    for (let i = 0; i < seconds * 10; i++) {
+      yield* TestClock.adjust("100 millis")
+      yield* Effect.yieldNow().pipe(Effect.repeatN(20))
+    }
     return yield* Fiber.await(fiber).pipe(Effect.timeout("5 seconds"), TestServices.provideLive, Effect.option)
   })
 
