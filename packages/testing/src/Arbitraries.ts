@@ -113,7 +113,8 @@ export const step = (
 ): fc.Arbitrary<Model.Step> =>
   fc.record({
     answer: fc.oneof({ arbitrary: grant(options), weight: 2 }, { arbitrary: fault, weight: 1 }),
-    latency: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 15_000 }))
+    // None a third of the time; shrinks to none
+    latency: fc.integer({ min: 0, max: 20_000 }).map((n) => Math.max(0, n - 5_000))
   })
 
 /**

@@ -110,7 +110,20 @@ export interface Call {
   readonly refresh?: string | undefined
   /** The refresh token a refresh was sent with. */
   readonly sentWith?: string | undefined
+  /**
+   * `false` while the answer is on its way, and for good when the caller gave up first (its
+   * timeout, an interruption): the service then saw a `Network` timeout, not `answer`.
+   */
+  readonly delivered?: boolean | undefined
 }
+
+/**
+ * What the service saw of a call: its answer, or `Network` when the answer never reached it.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export const outcome = (call: Call): Answer["_tag"] => call.delivered === false ? "Network" : call.answer._tag
 
 /**
  * When the access token a call issued really expires on our clock, whatever its claims say.
@@ -171,17 +184,17 @@ export const renewals = (
     const current = result[result.length - 1]
     const last = current?.calls[current.calls.length - 1]
     const continues = last !== undefined && (
-      (last.answer._tag === "Network" && networkFailures <= retries && last.kind === call.kind) ||
-      (last.kind === "refresh" && last.answer._tag === "Expired" && call.kind === "authenticate")
+      (outcome(last) === "Network" && networkFailures <= retries && last.kind === call.kind) ||
+      (last.kind === "refresh" && outcome(last) === "Expired" && call.kind === "authenticate")
     )
     if (continues && current !== undefined) {
       current.calls.push(call)
-      current.outcome = call.answer._tag
+      current.outcome = outcome(call)
     } else {
       networkFailures = 0
-      result.push({ calls: [call], outcome: call.answer._tag })
+      result.push({ calls: [call], outcome: outcome(call) })
     }
-    networkFailures = call.answer._tag === "Network" ? networkFailures + 1 : 0
+    networkFailures = outcome(call) === "Network" ? networkFailures + 1 : 0
   }
   return result
 }

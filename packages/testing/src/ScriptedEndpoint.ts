@@ -94,6 +94,7 @@ export const make = (options: Options = {}): Effect.Effect<ScriptedEndpoint> =>
     const queue = yield* Ref.make<ReadonlyArray<Model.Step>>(Array.isArray(options.script) ? options.script : [])
     const script = options.script
     const issued = yield* Ref.make(0)
+    const counter = yield* Ref.make(0)
 
     const next = (request: Request): Effect.Effect<Model.Step> =>
       typeof script === "function"
@@ -103,7 +104,7 @@ export const make = (options: Options = {}): Effect.Effect<ScriptedEndpoint> =>
     const respond = (kind: Model.Kind, sentWith?: AccessToken.RefreshToken) =>
       Effect.gen(function*() {
         const sentAt = yield* Clock.currentTimeMillis
-        const index = (yield* Ref.get(calls)).length
+        const index = yield* Ref.getAndUpdate(counter, (n) => n + 1)
         const step = yield* next({ kind, index, now: sentAt })
         const answer = step.answer
         const n = answer._tag === "Grant" ? yield* Ref.updateAndGet(issued, (i) => i + 1) : 0
@@ -127,10 +128,13 @@ export const make = (options: Options = {}): Effect.Effect<ScriptedEndpoint> =>
           answer,
           access,
           refresh,
-          sentWith: sentWith === undefined ? undefined : Redacted.value(sentWith.value)
+          sentWith: sentWith === undefined ? undefined : Redacted.value(sentWith.value),
+          delivered: false
         }
         yield* Ref.update(calls, (all) => [...all, call])
         if (step.latency !== undefined && step.latency > 0) yield* Effect.sleep(Duration.millis(step.latency))
+        // Not interrupted by the caller's timeout: the service sees this answer.
+        yield* Ref.update(calls, (all) => all.map((c) => c.index === index ? { ...c, delivered: true } : c))
         switch (answer._tag) {
           case "Invalid":
             return yield* new Invalid({ provider, reason: "credentials", status: 401 })
