@@ -17,3 +17,8 @@ export * as ScriptedEndpoint from "./ScriptedEndpoint.js"
  * @since 0.1.0
  */
 export * as ScriptedResource from "./ScriptedResource.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as TestRun from "./TestRun.js"
