@@ -50,7 +50,12 @@ describe("example: a payment service's property test", () => {
     "the fixed service passes 1,000 provider histories",
     [histories],
     ([steps]) => property(PaymentService.fixed)(steps),
-    { fastCheck: { numRuns: Number(process.env.EXAMPLE_RUNS ?? 1000) } }
+    {
+      fastCheck: { numRuns: Number(process.env.EXAMPLE_RUNS ?? 1000) },
+      // Each wake of TestClock waits in real time for every fiber to suspend: on a busy machine
+      // a thousand histories take longer than vitest's default limit.
+      timeout: 300_000
+    }
   )
 
   it.effect("the property finds the planted bug (retrying Invalid) within the default runs", () =>
