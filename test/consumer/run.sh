@@ -87,7 +87,7 @@ for dep in @types/node typescript; do
   effect4_deps+=("$dep@$version")
 done
 
-packages=(shared core localpayment paysecurez oauth2 redis sandbox)
+packages=(shared core localpayment paysecurez oauth2 redis sandbox testing)
 
 build() {
   cd "$root" && pnpm build
@@ -191,17 +191,17 @@ for type in module commonjs; do
     check "$type project: compiled main.js is CommonJS (require)" \
       grep -q 'require("@tokenkeeper/localpayment")' "$dir/out/main.js"
   fi
-  check "$type project: node out/main.js (sandbox, login, two calls, wrong password = Invalid)" \
-    bash -c "cd '$dir' && out=\$(node out/main.js) && echo \"\$out\" && grep -qx 'wrong password: Invalid (credentials)' <<<\"\$out\""
+  check "$type project: node out/main.js (sandbox, login, two calls, wrong password = Invalid; testkit on TestClock)" \
+    bash -c "cd '$dir' && out=\$(node out/main.js) && echo \"\$out\" && grep -qx 'wrong password: Invalid (credentials)' <<<\"\$out\" && grep -qx 'testkit: a 429, then HTTP 200 at 2000 ms on TestClock' <<<\"\$out\""
   if [ "$type" = module ]; then
     check "$type project: import every package" bash -c "cd '$dir' && node --input-type=module -e '
-      for (const name of [\"core\", \"localpayment\", \"paysecurez\", \"oauth2\", \"redis\", \"sandbox\"]) {
+      for (const name of [\"core\", \"localpayment\", \"paysecurez\", \"oauth2\", \"redis\", \"sandbox\", \"testing\"]) {
         const m = await import(\"@tokenkeeper/\" + name)
         if (Object.keys(m).length === 0) throw new Error(name + \": nothing exported\")
       }'"
   else
     check "$type project: require every package" bash -c "cd '$dir' && node --input-type=commonjs -e '
-      for (const name of [\"core\", \"localpayment\", \"paysecurez\", \"oauth2\", \"redis\", \"sandbox\"]) {
+      for (const name of [\"core\", \"localpayment\", \"paysecurez\", \"oauth2\", \"redis\", \"sandbox\", \"testing\"]) {
         const m = require(\"@tokenkeeper/\" + name)
         if (Object.keys(m).length === 0) throw new Error(name + \": nothing exported\")
       }'"

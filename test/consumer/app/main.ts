@@ -3,14 +3,18 @@
  * against the packed tarballs (test/consumer/run.sh): start the Localpayment emulator from
  * @tokenkeeper/sandbox, log in, call the API twice on one token, and meet a wrong password (given
  * to `layerConfig` as a `Config`) as `Invalid`. The same file is compiled as an ES module and as
- * CommonJS (it then `require`s every package). It exits non-zero when anything differs.
+ * CommonJS (it then `require`s every package). Then the same call against @tokenkeeper/testing's
+ * scripted Localpayment on TestClock: a 429 with Retry-After, then a token the resource accepts.
+ * It exits non-zero when anything differs.
  */
 import { HttpBody, HttpClientResponse } from "@effect/platform"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Invalid } from "@tokenkeeper/core/TokenError"
 import { LocalpaymentClient } from "@tokenkeeper/localpayment"
 import * as Sandbox from "@tokenkeeper/sandbox/Sandbox"
-import { Config, Console, Effect, Layer, Redacted } from "effect"
+import { Model, ScriptedEndpoint, ScriptedResource, TestRun } from "@tokenkeeper/testing"
+import * as LocalpaymentTest from "@tokenkeeper/testing/LocalpaymentTest"
+import { Config, Console, Effect, Exit, Layer, Redacted, TestContext } from "effect"
 
 const validateDocument = LocalpaymentClient.post("/api/validation/document", {
   body: HttpBody.unsafeJson({ country: "ARG", document: { id: "1791234561009", type: "RUC" } })
@@ -48,4 +52,24 @@ const program = Effect.gen(function*() {
   yield* Console.log(`wrong password: ${refused._tag} (${refused.reason})`)
 })
 
-NodeRuntime.runMain(Effect.scoped(program))
+const testkit = Effect.gen(function*() {
+  const scripted = yield* ScriptedEndpoint.make({
+    script: [{ answer: { _tag: "Network", retryAfter: 2 } }],
+    provider: "Localpayment"
+  })
+  const resource = yield* ScriptedResource.make({ provider: "Localpayment", endpoint: scripted })
+  const exit = yield* TestRun.toEnd(
+    validateDocument.pipe(
+      Effect.provide(LocalpaymentTest.layer({ endpoint: scripted }).pipe(Layer.provide(resource.layer)))
+    )
+  )
+  const calls = yield* scripted.calls
+  const seen = yield* resource.seen
+  const servable = seen.every((s) => s.token !== undefined && Model.servable(calls, s.token, s.at))
+  if (!Exit.isSuccess(exit) || calls.length !== 2 || seen.length !== 1 || !servable) {
+    return yield* Effect.dieMessage(`testkit: ${String(exit)}, ${calls.length} token requests, ${seen.length} calls`)
+  }
+  yield* Console.log(`testkit: a 429, then HTTP ${exit.value.status} at ${calls[1]?.at} ms on TestClock`)
+}).pipe(Effect.provide(TestContext.TestContext))
+
+NodeRuntime.runMain(Effect.scoped(Effect.zipRight(program, testkit)))
