@@ -76,6 +76,16 @@ export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Requests => 
   const timedOut = (limit: Duration.Duration) =>
     new Network({ provider, reason: "timeout", detail: `no answer within ${Duration.format(limit)}` })
 
+  // A token whose life ended while its answer was on the way cannot be served: the answer came too
+  // late, as with a timeout, and is retried like one.
+  const arrivedAlive = (grant: Grant) =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      now < grant.access.expiresAt
+        ? Effect.succeed(grant)
+        : Effect.fail(
+          new Network({ provider, reason: "timeout", detail: "the token expired before its answer arrived" })
+        ))
+
   const send = (kind: Telemetry.RequestKind, call: Effect.Effect<Grant, TokenError>) => {
     const duration = Telemetry.timer({ provider, kind })
     /** One attempt, limited by the request timeout and by what is left until `deadline`. */
@@ -84,6 +94,7 @@ export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Requests => 
         const limit = Duration.min(policy.requestTimeout, Duration.millis(Math.max(0, deadline - now)))
         return Effect.timeoutFail(call, { duration: limit, onTimeout: () => timedOut(limit) })
       }).pipe(
+        Effect.flatMap(arrivedAlive),
         Metric.trackDuration(duration),
         Effect.tapBoth({
           onSuccess: () => count(kind, "ok"),
