@@ -6,6 +6,11 @@ export * as Decision from "./Decision.js"
 /**
  * @since 0.1.0
  */
+export * as Diagnostics from "./Diagnostics.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Lifetime from "./Lifetime.js"
 
 /**
