@@ -12,12 +12,12 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
+import * as Rules from "@tokenkeeper/shared/TokenRequest"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { TokenError } from "./TokenError.js"
@@ -30,18 +30,8 @@ import { Invalid, Network } from "./TokenError.js"
  * @category parsing
  */
 export const retryAfter = (headers: Headers.Headers, now: number): Duration.Duration | undefined => {
-  const value = headers["retry-after"]?.trim()
-  if (value === undefined || value === "") return undefined
-  if (/^\d+$/.test(value)) return Duration.seconds(Number(value))
-  const at = httpDate(value)
-  return at === undefined ? undefined : Duration.millis(Math.max(0, at - now))
-}
-
-/** An HTTP-date as epoch milliseconds. Every form starts with a day name; `Date.parse` alone would take "-3" for a year. */
-const httpDate = (value: string | undefined): number | undefined => {
-  if (value === undefined || !/^[A-Za-z]/.test(value.trim())) return undefined
-  const at = Date.parse(value)
-  return Number.isNaN(at) ? undefined : at
+  const millis = Rules.retryAfterMillis(headers["retry-after"], now)
+  return millis === undefined ? undefined : Duration.millis(millis)
 }
 
 /**
@@ -68,24 +58,17 @@ export interface Failure {
  */
 export const classifyStatus = (failure: Failure): TokenError => {
   const { provider, retryAfter, status } = failure
-  if (status === 408 || status === 425 || status === 429 || status >= 500) {
-    return new Network(
-      retryAfter === undefined ? { provider, reason: "status", status } : {
-        provider,
-        reason: "status",
-        status,
-        retryAfter
-      }
-    )
-  }
-  if (status === 401) return new Invalid({ provider, reason: "credentials", status })
-  if (status === 403) return new Invalid({ provider, reason: "forbidden", status })
-  if (status >= 400) return new Invalid({ provider, reason: "request", status })
-  return new Invalid({ provider, reason: "response", status })
+  const classified = Rules.classify(status)
+  if (classified._tag === "Invalid") return new Invalid({ provider, reason: classified.reason, status })
+  return new Network(
+    retryAfter === undefined ? { provider, reason: "status", status } : {
+      provider,
+      reason: "status",
+      status,
+      retryAfter
+    }
+  )
 }
-
-/** Token responses are small; a larger body is a fault, not a token. */
-const maxBodyBytes = 1024 * 1024
 
 /**
  * @since 0.1.0
@@ -101,7 +84,7 @@ export interface Exchange<A, I> {
 }
 
 /**
- * The body as text, refused as soon as it passes `maxBodyBytes`: a chunked body that never ends
+ * The body as text, refused as soon as it passes 1 MiB: a chunked body that never ends
  * must not be read into memory until the timeout.
  */
 const readBody = <E1, E2>(
@@ -110,38 +93,19 @@ const readBody = <E1, E2>(
   broken: E2
 ): Effect.Effect<string, E1 | E2> =>
   Effect.suspend(() => {
-    const chunks: Array<Uint8Array> = []
-    let size = 0
-    const collect = (chunk: Uint8Array): Effect.Effect<void, E1> => {
-      size += chunk.length
-      chunks.push(chunk)
-      return size > maxBodyBytes ? Effect.fail(tooLarge) : Effect.void
-    }
+    const buffer = Rules.bodyBuffer()
+    const collect = (chunk: Uint8Array): Effect.Effect<void, E1> =>
+      buffer.push(chunk) ? Effect.void : Effect.fail(tooLarge)
     // Fetch gives 204, 205 and 304 no body at all: that is an empty body, not a broken connection.
     const body = Stream.catchAll(
       response.stream,
       (error) => error.reason === "EmptyBody" ? Stream.empty : Stream.fail(broken)
     )
-    return Stream.runForEach(body, collect).pipe(
-      Effect.map(() => {
-        const bytes = new Uint8Array(size)
-        let offset = 0
-        for (const chunk of chunks) {
-          bytes.set(chunk, offset)
-          offset += chunk.length
-        }
-        return new TextDecoder().decode(bytes)
-      })
-    )
+    return Stream.runForEach(body, collect).pipe(Effect.map(buffer.text))
   })
 
-const parseJson = (text: string): Option.Option<unknown> => {
-  try {
-    return Option.some(JSON.parse(text))
-  } catch {
-    return Option.none()
-  }
-}
+const parseJson = (text: string): Option.Option<unknown> =>
+  Option.map(Option.fromNullable(Rules.parseJson(text)), (parsed) => parsed.json)
 
 /**
  * A response body as JSON, read under the same 1 MiB cap as token responses: none when it is
@@ -157,36 +121,8 @@ export const readJson = (response: HttpClientResponse.HttpClientResponse): Effec
     Effect.orElseSucceed(() => Option.none())
   )
 
-/** A system error's code (ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET) from a transport error's causes. */
-const errorCode = (cause: unknown, depth = 0): string | undefined => {
-  if (depth > 4 || !Predicate.isObject(cause)) return undefined
-  if (
-    Predicate.hasProperty(cause, "code") && Predicate.isString(cause.code) && /^[A-Z][A-Z0-9_]{1,40}$/.test(cause.code)
-  ) {
-    return cause.code
-  }
-  // Node tries every address of a host and reports all failures at once.
-  if (Predicate.hasProperty(cause, "errors") && Array.isArray(cause.errors)) {
-    for (const error of cause.errors) {
-      const code = errorCode(error, depth + 1)
-      if (code !== undefined) return code
-    }
-  }
-  return Predicate.hasProperty(cause, "cause") ? errorCode(cause.cause, depth + 1) : undefined
-}
-
 /** Where a request went, as host and port: no user, path or query. */
-const hostOf = (request: HttpClientRequest.HttpClientRequest): string | undefined => {
-  if (!URL.canParse(request.url)) return undefined
-  const url = new URL(request.url)
-  return `${url.hostname}:${url.port !== "" ? url.port : url.protocol === "https:" ? "443" : "80"}`
-}
-
-/** A transport failure's `Network.detail`: its code and where it happened, nothing else. */
-const transportDetail = (request: HttpClientRequest.HttpClientRequest, cause: unknown): string => {
-  const host = hostOf(request)
-  return [errorCode(cause) ?? "connection failed", host].filter(Predicate.isNotUndefined).join(" ")
-}
+const hostOf = (request: HttpClientRequest.HttpClientRequest): string | undefined => Rules.hostOf(request.url)
 
 /** Thrown by `sendOnce`'s guard when a client is about to send a token request a second time. */
 class Resent {}
@@ -260,7 +196,7 @@ export const exchange = <A, I>(
     const redirected = new Invalid({
       provider,
       reason: "response",
-      detail: "the token endpoint redirected; token requests never follow redirects"
+      detail: Rules.redirectedDetail
     })
     const response = yield* sendOnce(client, options.request).pipe(
       Effect.catchSomeDefect((defect) =>
@@ -270,7 +206,11 @@ export const exchange = <A, I>(
         RequestError: (error) =>
           error.reason === "Transport"
             ? Effect.fail(
-              new Network({ provider, reason: "transport", detail: transportDetail(error.request, error.cause) })
+              new Network({
+                provider,
+                reason: "transport",
+                detail: Rules.transportDetail(error.request.url, error.cause)
+              })
             )
             : Effect.fail(new Invalid({ provider, reason: "config", detail: "the request could not be built" })),
         // A client that fails on statuses (filterStatusOk) still carries the response: read it as usual.
@@ -304,5 +244,5 @@ export const exchange = <A, I>(
     const body = yield* Schema.decodeUnknown(options.success)(json.value).pipe(
       Effect.mapError(() => invalidResponse(response.status))
     )
-    return { body, sentAt, serverDate: httpDate(response.headers["date"]) }
+    return { body, sentAt, serverDate: Rules.httpDate(response.headers["date"]) }
   })

@@ -3,22 +3,11 @@
  * applies them atomically inside `Ref.modify`; the property tests check them on their own.
  *
  * What `get` does, by the phase of the cached token (`phase`), whether a renewal is under way and
- * whether a cool-down runs (`decide`):
- *
- * | cached token     | renewal under way | cool-down | action                                        |
- * |------------------|-------------------|-----------|-----------------------------------------------|
- * | fresh            | any               | any       | `Serve` the cached token                      |
- * | stale            | no                | no        | `ServeAndRenew`: serve it and start a renewal |
- * | stale            | yes               | any       | `Serve`: the renewal under way will do        |
- * | stale            | no                | yes       | `Serve`: no renewal until the cool-down ends  |
- * | expired, or none | yes               | any       | `Join` the renewal under way, and wait        |
- * | expired, or none | no                | yes       | `Fail` with the cool-down's `Invalid`         |
- * | expired, or none | no                | no        | `Start` a renewal, and wait                   |
- *
- * fresh: before `expiresAt - refreshWindow`; stale: from then until `expiresAt - hardMargin`;
- * expired: from `expiresAt - hardMargin` on. `Start` and `ServeAndRenew` record the renewal in the
- * state (`step`), so every later caller joins it: one renewal at a time.
+ * whether a cool-down runs (`decide`), is the table of `@tokenkeeper/shared/Decision`, written once
+ * for both Effect lines. `Start` and `ServeAndRenew` record the renewal in the state (`step`), so
+ * every later caller joins it: one renewal at a time.
  */
+import * as Rules from "@tokenkeeper/shared/Decision"
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import * as AccessToken from "../AccessToken.js"
@@ -41,12 +30,10 @@ export const empty = <R>(refresh: Option.Option<AccessToken.RefreshToken>): Stat
   coolDown: Option.none()
 })
 
-export type Phase = "fresh" | "stale" | "expired"
+export type Phase = Rules.Phase
 
-interface Margins {
+interface Margins extends Rules.Margins {
   readonly policy: TokenPolicy
-  readonly staleAt: number
-  readonly expiredAt: number
 }
 
 /** Computed once per token and policy: `get` checks them on every call. */
@@ -58,8 +45,11 @@ const margins = (token: AccessToken.AccessToken | AccessToken.RefreshToken, poli
   const lifetime = Duration.millis(AccessToken.lifetime(token))
   const computed = {
     policy,
-    staleAt: token.expiresAt! - Duration.toMillis(policy.refreshWindow(lifetime)),
-    expiredAt: token.expiresAt! - Duration.toMillis(policy.hardMargin(lifetime))
+    ...Rules.margins(
+      token.expiresAt!,
+      Duration.toMillis(policy.refreshWindow(lifetime)),
+      Duration.toMillis(policy.hardMargin(lifetime))
+    )
   }
   known.set(token, computed)
   return computed
@@ -69,23 +59,19 @@ const margins = (token: AccessToken.AccessToken | AccessToken.RefreshToken, poli
  * Expired from `expiresAt - hardMargin`, else fresh before `expiresAt - refreshWindow`, else stale.
  * The hard margin is checked first so that no policy can make an expired token look fresh.
  */
-export const phase = (token: AccessToken.AccessToken, now: number, policy: TokenPolicy): Phase => {
-  const { expiredAt, staleAt } = margins(token, policy)
-  return now >= expiredAt ? "expired" : now < staleAt ? "fresh" : "stale"
-}
+export const phase = (token: AccessToken.AccessToken, now: number, policy: TokenPolicy): Phase =>
+  Rules.phase(margins(token, policy), now)
 
 /** Until when `phase` says fresh: before both the refresh window and the hard margin. */
-export const freshUntil = (token: AccessToken.AccessToken, policy: TokenPolicy): number => {
-  const { expiredAt, staleAt } = margins(token, policy)
-  return Math.min(staleAt, expiredAt)
-}
+export const freshUntil = (token: AccessToken.AccessToken, policy: TokenPolicy): number =>
+  Rules.freshUntil(margins(token, policy))
 
 /** When a fresh token turns stale: the moment a renew-ahead fiber wakes up. */
 export const staleAt = (token: AccessToken.AccessToken, policy: TokenPolicy): number => margins(token, policy).staleAt
 
 /** A refresh token is used while it is itself fresh; one of unknown lifetime is always tried. */
 export const canRefresh = (refresh: AccessToken.RefreshToken, now: number, policy: TokenPolicy): boolean =>
-  refresh.expiresAt === undefined || now < margins(refresh, policy).staleAt
+  Rules.canRefresh(refresh.expiresAt === undefined ? undefined : margins(refresh, policy), now)
 
 export type Action<R> =
   | { readonly _tag: "Serve"; readonly token: AccessToken.AccessToken }
@@ -96,20 +82,20 @@ export type Action<R> =
 
 /** What `get` does now. */
 export const decide = <R>(state: State<R>, now: number, policy: TokenPolicy): Action<R> => {
-  if (Option.isSome(state.access)) {
-    const token = state.access.value
-    switch (phase(token, now, policy)) {
-      case "fresh":
-        return { _tag: "Serve", token }
-      case "stale":
-        return Option.isNone(state.renewal) && Option.isNone(CoolDown.active(state.coolDown, now))
-          ? { _tag: "ServeAndRenew", token }
-          : { _tag: "Serve", token }
-    }
-  }
-  if (Option.isSome(state.renewal)) return { _tag: "Join", renewal: state.renewal.value }
   const cooling = CoolDown.active(state.coolDown, now)
-  return Option.isSome(cooling) ? { _tag: "Fail", error: cooling.value } : { _tag: "Start" }
+  const cached = Option.map(state.access, (token) => phase(token, now, policy))
+  switch (Rules.action(Option.getOrUndefined(cached), Option.isSome(state.renewal), Option.isSome(cooling))) {
+    case "Serve":
+      return { _tag: "Serve", token: Option.getOrThrow(state.access) }
+    case "ServeAndRenew":
+      return { _tag: "ServeAndRenew", token: Option.getOrThrow(state.access) }
+    case "Join":
+      return { _tag: "Join", renewal: Option.getOrThrow(state.renewal) }
+    case "Start":
+      return { _tag: "Start" }
+    case "Fail":
+      return { _tag: "Fail", error: Option.getOrThrow(cooling) }
+  }
 }
 
 /**

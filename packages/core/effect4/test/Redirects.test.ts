@@ -1,0 +1,76 @@
+/**
+ * Token requests never follow redirects, whatever client the application gives: a 307/308 would
+ * send the password or client secret in the body again, to whatever origin the `Location` names.
+ * Two real loopback servers: the token endpoint redirects, the other one records what reaches it.
+ * Effect 4's clients: fetch, undici and node:http, each also wrapped in `followRedirects`.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { assert, describe, it } from "@effect/vitest"
+import * as TokenRequest from "@tokenkeeper/core/effect4/TokenRequest"
+import { Cause, Effect, Layer, Option, Schema } from "effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as Loopback from "./fixtures/Loopback.js"
+
+const secret = "s3cret-client-value"
+
+const Success = Schema.Struct({ access_token: Schema.String })
+
+const redirecting = (status: number) =>
+  Effect.gen(function*() {
+    const elsewhere = yield* Loopback.start((_, response) => {
+      response.writeHead(200, { "content-type": "application/json" })
+      response.end(JSON.stringify({ access_token: "from-elsewhere" }))
+    })
+    const endpoint = yield* Loopback.start((_, response) => {
+      response.writeHead(status, { location: `${elsewhere.url}/token` })
+      response.end()
+    })
+    const client = yield* HttpClient.HttpClient
+    const exit = yield* TokenRequest.exchange(client, {
+      provider: "P",
+      request: HttpClientRequest.post(`${endpoint.url}/token`).pipe(
+        HttpClientRequest.bodyJsonUnsafe({ client_id: "id", client_secret: secret })
+      ),
+      success: Success
+    }).pipe(Effect.exit)
+    return { exit, sentToEndpoint: yield* endpoint.received, sentElsewhere: yield* elsewhere.received }
+  })
+
+const following = <E, R>(base: Layer.Layer<HttpClient.HttpClient, E, R>) =>
+  Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, HttpClient.followRedirects())).pipe(
+    Layer.provide(base)
+  )
+
+/** `@effect/platform-node` 4.1 brings undici 8, which needs Node 22.19: on older Node it fails as it loads. */
+const [major, minor] = process.versions.node.split(".").map(Number)
+const undici = major > 22 || (major === 22 && minor >= 19)
+
+const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
+  ["FetchHttpClient", FetchHttpClient.layer],
+  ["FetchHttpClient with followRedirects", following(FetchHttpClient.layer)],
+  ...(undici
+    ? [["NodeHttpClient (undici) with followRedirects", following(NodeHttpClient.layerUndici)] as const]
+    : []),
+  ["NodeHttpClient (node:http) with followRedirects", following(NodeHttpClient.layerNodeHttp)]
+]
+
+describe("TokenRequest.exchange and redirects (Effect 4)", () => {
+  for (const [name, layer] of clients) {
+    for (const status of [302, 307, 308]) {
+      it.live(`${name}: a ${status} is Invalid, and the secret goes nowhere else`, () =>
+        Effect.gen(function*() {
+          const { exit, sentElsewhere, sentToEndpoint } = yield* redirecting(status)
+          assert.strictEqual(sentToEndpoint.length, 1, "sent once to the token endpoint")
+          assert.deepStrictEqual(sentElsewhere, [], "nothing reached the other origin")
+          assert.isTrue(exit._tag === "Failure", "no token from the other origin")
+          if (exit._tag === "Failure") {
+            const error = Option.getOrUndefined(Cause.findErrorOption(exit.cause))
+            assert.isTrue(error?._tag === "Invalid" && error.reason === "response", String(Cause.pretty(exit.cause)))
+            assert.notInclude(Cause.pretty(exit.cause), secret)
+          }
+        }).pipe(Effect.scoped, Effect.provide(layer)))
+    }
+  }
+})
