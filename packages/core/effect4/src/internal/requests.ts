@@ -36,6 +36,16 @@ export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Requests => 
   const timedOut = (limit: Duration.Duration) =>
     new Network({ provider, reason: "timeout", detail: `no answer within ${Duration.format(limit)}` })
 
+  // A token whose life ended while its answer was on the way cannot be served: the answer came too
+  // late, as with a timeout, and is retried like one.
+  const arrivedAlive = (grant: Grant) =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      now < grant.access.expiresAt
+        ? Effect.succeed(grant)
+        : Effect.fail(
+          new Network({ provider, reason: "timeout", detail: "the token expired before its answer arrived" })
+        ))
+
   /**
    * The delay before the next attempt after `error`, or none: only `Network` is retried, a
    * `Retry-After` over `maxRetryAfter` is not waited for, the schedule bounds how often, and a
@@ -60,6 +70,7 @@ export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Requests => 
       Effect.flatMap(Clock.currentTimeMillis, (start) => {
         const limit = Duration.min(policy.requestTimeout, Duration.millis(Math.max(0, deadline - start)))
         return Effect.timeoutOrElse(call, { duration: limit, orElse: () => Effect.fail(timedOut(limit)) }).pipe(
+          Effect.flatMap(arrivedAlive),
           Effect.onExit((exit) =>
             Effect.flatMap(Clock.currentTimeMillis, (end) =>
               Effect.andThen(
