@@ -12,7 +12,7 @@ import { Cause, Clock, Duration, Effect, Exit, Fiber, Option, Redacted, Ref } fr
 import { TestClock } from "effect/testing"
 
 /** Each call answers after `latency[n]` (the last one repeats) with a token of `lifetime` seconds. */
-const slow = (lifetime: number, latency: ReadonlyArray<Duration.DurationInput>) =>
+const slow = (lifetime: number, latency: ReadonlyArray<Duration.Input>) =>
   Effect.gen(function*() {
     const calls = yield* Ref.make(0)
     const authenticate = Effect.gen(function*() {
