@@ -45,7 +45,7 @@ export interface Result {
   >
 }
 
-/** One bare token request as the partner preset sends it (seed 003's JSON body), body read. */
+/** One bare token request as the partner preset sends it (a JSON body), body read. */
 const roundTrip = (http: HttpClient.HttpClient, tokenUrl: string, clientId: string, clientSecret: string) =>
   Effect.gen(function*() {
     const request = HttpClientRequest.post(tokenUrl).pipe(

@@ -3,7 +3,7 @@
 // transient 503. Every request must succeed or fail typed, the token requests must stay in
 // proportion to the tokens' lifetime, and fibers and memory must come back once the run is over.
 //
-// The brief asks for 20,000 requests per provider. On the 2-core machine this was written on, client
+// The target is 20,000 requests per provider. On the 2-core machine this was written on, client
 // and sandbox share one process and manage 750-1,100 authorized requests a second with 1-second
 // tokens (while another benchmark shared the machine): 20,000 took 18-20 s per provider, 10,000
 // took 9-13 s. CI (alone on its machine) runs the full 20,000; a local run 10,000, so that it stays
@@ -24,7 +24,7 @@ import * as v8 from "node:v8"
 import * as vm from "node:vm"
 import * as Support from "./support.js"
 
-// CI runs the issue's full 20,000; a developer's run, often beside other work, half as many.
+// CI runs the full 20,000; a developer's run, often beside other work, half as many.
 const requests = Number(process.env.TOKENKEEPER_LOAD_REQUESTS ?? (process.env.CI ? 20_000 : 10_000))
 const concurrency = 200
 /**

@@ -1,7 +1,7 @@
 /**
  * Where the refresh token a renewal sends comes from: the endpoint's initial one, the provider's
- * newest, or, when a refresh brings none, the one it was made with (DESIGN §1: "when none comes
- * back the old one is kept").
+ * newest, or, when a refresh brings none, the one it was made with: a provider that sends no new
+ * refresh token means "keep using the old one".
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as AccessToken from "@tokenkeeper/core/AccessToken"

@@ -1,5 +1,5 @@
 /**
- * The renewal decision as a pure function, checked against DESIGN §3's table over arbitrary
+ * The renewal decision as a pure function, checked against the phase/action table (internal/decision.ts's header) over arbitrary
  * states, clocks and policies.
  */
 import { assert, describe, it } from "@effect/vitest"
@@ -72,7 +72,7 @@ const assertSameState = (actual: Decision.State<string>, expected: Decision.Stat
   }
 }
 
-/** The table of DESIGN §3, read directly. */
+/** The phase/action table, read directly. */
 const expected = (state: Decision.State<string>, now: number, policy: TokenPolicy.TokenPolicy) => {
   const cooling = Option.isSome(state.coolDown) && now < state.coolDown.value.until
   if (Option.isSome(state.access)) {

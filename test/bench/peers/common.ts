@@ -29,7 +29,7 @@ export interface Peer {
 /** The protected resource every peer calls. */
 export const resourceUrl = (target: Target) => `${target.baseUrl}/api/bookings`
 
-/** The token endpoint (seed 003: `{baseUrl}/api/oauth/token`). */
+/** The token endpoint (the partner's: `{baseUrl}/api/oauth/token`). */
 export const tokenPath = "/api/oauth/token"
 
 /**

@@ -1,5 +1,5 @@
 /**
- * tokenkeeper: the partner preset (`PartnerClient.layer`, seed 003's JSON token request) over
+ * tokenkeeper: the partner preset (`PartnerClient.layer`, its JSON token request) over
  * `NodeHttpClient.layerUndici`, with the default policy, and its authorized `PartnerClient`.
  * The workload is driven by a pool of fibers, as the peers are by a pool of async workers.
  *

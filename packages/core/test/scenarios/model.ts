@@ -3,8 +3,8 @@
  * configurations: plain TypeScript, written once and run by both Effect editions' model-based
  * tests (test/ModelBased.test.ts on Effect 3, effect4/test/ModelBased.test.ts on Effect 4). Each
  * edition turns a command (plain data) into a fast-check command that runs it against its own
- * `TokenService` and checks the answers against this model. The model is DESIGN §3 and the
- * README's policy table written as plain mutable code, one step at a time.
+ * `TokenService` and checks the answers against this model. The model is the renewal state
+ * machine's phase/action table (internal/decision.ts) and the README's policy table written as plain mutable code, one step at a time.
  */
 import * as fc from "fast-check"
 
@@ -20,7 +20,7 @@ export const renewAheadRetryDelay = 1_000
 export const renewAheadFloor = 1_000
 
 // ---------------------------------------------------------------------------------------------
-// The reference model: DESIGN §3 and the README's policy table written as plain mutable code,
+// The reference model: the phase/action table and the README's policy table written as plain mutable code,
 // one step at a time. A renewal's `Retry-After` waits move the model's clock; the real side then
 // moves TestClock by as much.
 
