@@ -1,5 +1,5 @@
 /**
- * The renewal decision as a pure function, checked against the phase/action table (internal/decision.ts's header) over arbitrary
+ * The renewal decision as a pure function, checked against the phase/action table (@tokenkeeper/shared's Decision module) over arbitrary
  * states, clocks and policies.
  */
 import { assert, describe, it } from "@effect/vitest"

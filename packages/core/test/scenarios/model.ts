@@ -4,7 +4,7 @@
  * tests (test/ModelBased.test.ts on Effect 3, effect4/test/ModelBased.test.ts on Effect 4). Each
  * edition turns a command (plain data) into a fast-check command that runs it against its own
  * `TokenService` and checks the answers against this model. The model is the renewal state
- * machine's phase/action table (internal/decision.ts) and the README's policy table written as plain mutable code, one step at a time.
+ * machine's phase/action table (@tokenkeeper/shared's Decision module) and the README's policy table written as plain mutable code, one step at a time.
  */
 import * as fc from "fast-check"
 
