@@ -31,7 +31,12 @@ const throttled = (retryAfter: Duration.DurationInput) =>
     const call = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
       yield* Ref.update(calls, (c) => [...c, now])
-      return yield* new Network({ provider: "P", reason: "status", status: 429, retryAfter: Duration.decode(retryAfter) })
+      return yield* new Network({
+        provider: "P",
+        reason: "status",
+        status: 429,
+        retryAfter: Duration.decode(retryAfter)
+      })
     })
     const endpoint: TokenEndpoint = { provider: "P", authenticate: call, refresh: Option.none() }
     return { endpoint, calls: Ref.get(calls) }
