@@ -19,7 +19,12 @@ export default {
   ],
   coverageAnalysis: "perTest",
   concurrency: 2,
+  // A mutant that hangs a test fails it at vitest's 15 s testTimeout (vitest.mutate.config.ts); this
+  // is for one that hangs the model-based test (120 s of its own) or vitest itself. Generous, and
+  // growing with the tests' time: a mutant run through the whole suite on a busy machine must not
+  // count as a timeout (30 s + 1.5 x did so for equivalent mutants in a run at load 10).
   timeoutMS: 60_000,
+  timeoutFactor: 2,
   incremental: true,
   incrementalFile: "reports/stryker-incremental.json",
   reporters: ["clear-text", "progress", "html", "json"],

@@ -272,6 +272,11 @@ describe("AccessToken.fromResponse", () => {
           accessToken: jwt({ scope: "a b" })
         }))
         assert.deepStrictEqual(rfc9068.access.scopes, ["a", "b"])
+        const spaced = yield* AccessToken.fromResponse(response({
+          expiresIn: 60,
+          accessToken: jwt({ scope: " payments:read  payments:write " })
+        }))
+        assert.deepStrictEqual(spaced.access.scopes, ["payments:read", "payments:write"])
       }))
 
     it.effect("the response's scope wins over the JWT's; none anywhere is no scopes", () =>
@@ -284,6 +289,8 @@ describe("AccessToken.fromResponse", () => {
         assert.deepStrictEqual(both.access.scopes, ["granted"])
         const none = yield* AccessToken.fromResponse(response({ expiresIn: 60 }))
         assert.deepStrictEqual(none.access.scopes, [])
+        const unscoped = yield* AccessToken.fromResponse(response({ expiresIn: 60, accessToken: jwt({ sub: "42" }) }))
+        assert.deepStrictEqual(unscoped.access.scopes, [])
       }))
   })
 
@@ -470,6 +477,12 @@ describe("AccessToken.fromResponse", () => {
       for (const seconds of [5e-324, 1e-9, 1e-7]) {
         yield* assertResponseInvalid({ sentAt, expiresIn: seconds })
       }
+    }))
+
+  it.effect("the shortest lifetime accepted is 1 ms", () =>
+    Effect.gen(function*() {
+      assert.strictEqual(yield* lifetimeOf({ sentAt, expiresIn: 0.001 }), 1)
+      yield* assertResponseInvalid({ sentAt, expiresIn: 0.000_999 })
     }))
 })
 

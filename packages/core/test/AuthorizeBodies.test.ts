@@ -4,6 +4,7 @@
  * request is not retried; it fails typed. Over a real loopback server and the undici client.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -63,6 +64,8 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("authorize and 
           if (Exit.isFailure(exit)) {
             const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
             assert.isTrue(error?._tag === "Invalid" && error.reason === "token" && error.status === 401)
+            // The message says why no retry was made, not just that the token was refused.
+            assert.include(error?.message, "its body can be read only once")
           }
           // The refused token was dropped: the next request gets a new one.
           assert.strictEqual(calls.length, 1)
@@ -84,5 +87,20 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("authorize and 
           assert.deepStrictEqual(exit, Exit.succeed(200))
         }))
     }
+
+    // Over fetch: undici's own client cannot send the global FormData ("action is not a function").
+    it.scoped("a form (over fetch): a 401 is retried once with the same fields", () =>
+      Effect.gen(function*() {
+        const form = new FormData()
+        form.append("note", payload)
+        const { exit, received } = yield* send(HttpBody.formData(form)).pipe(Effect.provide(FetchHttpClient.layer))
+        assert.deepStrictEqual(exit, Exit.succeed(200))
+        assert.strictEqual(received.length, 2)
+        // Each multipart body has its own boundary: compare the field, not the bytes.
+        for (const { body, headers } of received) {
+          assert.match(String(headers["content-type"]), /^multipart\/form-data; boundary=/)
+          assert.include(body, `name="note"\r\n\r\n${payload}\r\n`)
+        }
+      }))
   })
 })

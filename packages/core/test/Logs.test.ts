@@ -71,6 +71,8 @@ describe("what is logged, in order", () => {
       yield* TestClock.adjust("300 seconds")
       yield* script.script("refresh", "network")
       yield* Effect.flip(service.get)
+      // A refresh long after the clock's start: the lifetime logged is the token's own.
+      yield* service.get
       assert.deepStrictEqual(entries, [
         {
           level: "DEBUG",
@@ -82,7 +84,12 @@ describe("what is logged, in order", () => {
           message: ["tokenkeeper: refresh failed, not retried"],
           annotations: { ...failed503, request: "refresh", attempt: 1 }
         },
-        { level: "ERROR", message: ["tokenkeeper: renewal failed"], annotations: failed503 }
+        { level: "ERROR", message: ["tokenkeeper: renewal failed"], annotations: failed503 },
+        {
+          level: "DEBUG",
+          message: ["tokenkeeper: refresh succeeded"],
+          annotations: { provider: "Scripted", expiresInMillis: 300_000, refreshToken: true }
+        }
       ])
     }).pipe(provide)
   })

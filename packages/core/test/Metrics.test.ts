@@ -1,11 +1,12 @@
 /**
  * `tokenkeeper_token_request_duration`: one sample per token request, labelled by provider and
- * kind, in buckets from 5 ms doubling up to about 20 s.
+ * kind, in buckets from 5 ms doubling up to about 20 s. The counters are monotonic, and every
+ * metric carries the description an exporter writes as its help text.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import { Effect, Metric, MetricState, Option, TestClock } from "effect"
+import { Effect, Metric, MetricKeyType, MetricState, Option, TestClock } from "effect"
 import * as Scripted from "./fixtures/ScriptedEndpoint.js"
 
 const durations = Effect.map(
@@ -41,6 +42,33 @@ describe("tokenkeeper_token_request_duration", () => {
         assert.strictEqual(count, 1)
         const expected = Array.from({ length: 13 }, (_, i) => 5 * 2 ** i) // and +Infinity
         assert.deepStrictEqual(boundaries.filter(Number.isFinite), expected)
+      }
+    }))
+})
+
+describe("the metrics as an exporter sees them", () => {
+  it.scoped("the counters only count up, and each metric says what it measures", () =>
+    Effect.gen(function*() {
+      const provider = "Described"
+      const script = yield* Scripted.make({ lifetime: 300 })
+      const service = yield* TokenService.make({ ...script.endpoint, provider }, TokenPolicy.defaults)
+      yield* service.get
+      const keys = (yield* Metric.snapshot)
+        .map(({ metricKey }) => metricKey)
+        .filter((key) => key.tags.some((tag) => tag.key === "provider" && tag.value === provider))
+      const names = ["tokenkeeper_token_requests_total", "tokenkeeper_token_lookups_total"]
+      for (const name of [...names, "tokenkeeper_token_request_duration"]) {
+        const key = keys.find((key) => key.name === name)
+        assert.isDefined(key, name)
+        // The help text of a Prometheus or OpenTelemetry export.
+        assert.isTrue(Option.exists(key!.description, (text) => text.length > 0), `${name} has a description`)
+        if (names.includes(name)) {
+          // Monotonic: exported as a counter that rate() works on, not as an up-down gauge.
+          assert.isTrue(
+            MetricKeyType.isCounterKey(key!.keyType) && key!.keyType.incremental,
+            `${name} is incremental`
+          )
+        }
       }
     }))
 })

@@ -7,7 +7,7 @@ import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
 import { Network } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import { Clock, Effect, Exit, Fiber, Option, Ref, TestClock, TestServices } from "effect"
+import { Clock, Duration, Effect, Exit, Fiber, Option, Ref, TestClock, TestServices } from "effect"
 
 /** An endpoint whose every call takes `stall` (forever when undefined) and then fails with a 503. */
 const failing = (stall: number | undefined) =>
@@ -19,6 +19,24 @@ const failing = (stall: number | undefined) =>
       if (stall === undefined) return yield* Effect.never
       yield* Effect.sleep(stall)
       return yield* new Network({ provider: "P", reason: "status", status: 503 })
+    })
+    const endpoint: TokenEndpoint = { provider: "P", authenticate: call, refresh: Option.none() }
+    return { endpoint, calls: Ref.get(calls) }
+  })
+
+/** An endpoint whose every call fails at once with a 429 that says `Retry-After: retryAfter`. */
+const throttled = (retryAfter: Duration.DurationInput) =>
+  Effect.gen(function*() {
+    const calls = yield* Ref.make<ReadonlyArray<number>>([])
+    const call = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      yield* Ref.update(calls, (c) => [...c, now])
+      return yield* new Network({
+        provider: "P",
+        reason: "status",
+        status: 429,
+        retryAfter: Duration.decode(retryAfter)
+      })
     })
     const endpoint: TokenEndpoint = { provider: "P", authenticate: call, refresh: Option.none() }
     return { endpoint, calls: Ref.get(calls) }
@@ -73,5 +91,18 @@ describe("TokenPolicy's bound on a failing token request", () => {
       const exit = yield* after(10, service.get)
       assert.isTrue(isNetwork(exit, "timeout"), String(exit))
       assert.strictEqual((yield* calls).length, 5, "the first attempt and four retries")
+    }))
+
+  it.scoped("a Retry-After that ends at the 10 s is not waited for; one that ends a millisecond before is", () =>
+    Effect.gen(function*() {
+      const late = yield* throttled("10 seconds")
+      const exit = yield* after(10, (yield* TokenService.make(late.endpoint, TokenPolicy.defaults)).get)
+      assert.isTrue(isNetwork(exit, "status"), String(exit))
+      assert.deepStrictEqual(yield* late.calls, [0], "no retry sent with no time left")
+
+      const start = yield* Clock.currentTimeMillis
+      const inTime = yield* throttled("9999 millis")
+      yield* after(10, (yield* TokenService.make(inTime.endpoint, TokenPolicy.defaults)).get)
+      assert.deepStrictEqual((yield* inTime.calls).slice(0, 2), [start, start + 9_999])
     }))
 })

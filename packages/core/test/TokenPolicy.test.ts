@@ -172,6 +172,7 @@ describe("TokenPolicy", () => {
       yield* TestClock.adjust("1 millis")
       const error = yield* Fiber.join(getting)
       assert.isTrue(error._tag === "Network" && error.reason === "timeout")
+      assert.include(error.message, "no answer within 10s", "the message says how long it waited")
       assert.strictEqual((yield* calls).length, 1)
     }))
 })

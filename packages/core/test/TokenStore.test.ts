@@ -111,4 +111,49 @@ describe("TokenStore", () => {
       assert.strictEqual(value(yield* a.get), "tok-access-2")
       assert.strictEqual((yield* script.calls).length, 2)
     }))
+
+  it.scoped("a replica with no refresh token of its own renews with the one in the store, not by logging in", () =>
+    Effect.gen(function*() {
+      const script = yield* Scripted.make({ lifetime: 300, refreshLifetime: 3_600 })
+      const { store } = yield* memoryStore
+      const a = yield* TokenService.make(script.endpoint, TokenPolicy.defaults, store)
+      yield* a.get
+      yield* TestClock.adjust("300 seconds") // the stored access token has expired, its refresh token has not
+      const b = yield* TokenService.make(script.endpoint, TokenPolicy.defaults, store)
+      assert.strictEqual(value(yield* b.get), "tok-access-2")
+      assert.deepStrictEqual((yield* script.calls).map((c) => [c.kind, c.refreshToken]), [
+        ["authenticate", undefined],
+        ["refresh", "tok-refresh-1"]
+      ])
+    }))
+
+  it.scoped("a store holding an older refresh token than the replica's (restored from a backup) does not get it sent", () =>
+    Effect.gen(function*() {
+      const script = yield* Scripted.make({ lifetime: 300, refreshLifetime: 3_600 })
+      const { put, store, stored } = yield* memoryStore
+      const a = yield* TokenService.make(script.endpoint, TokenPolicy.defaults, store)
+      yield* a.get
+      const backup = Option.getOrThrow(yield* stored)
+      yield* TestClock.adjust("300 seconds")
+      yield* a.get // refreshes with tok-refresh-1, which the provider rotates to tok-refresh-2
+      yield* put(backup) // the store goes back to tok-refresh-1
+      yield* TestClock.adjust("300 seconds")
+      yield* a.get
+      const refreshes = (yield* script.calls).filter((c) => c.kind === "refresh").map((c) => c.refreshToken)
+      assert.deepStrictEqual(refreshes, ["tok-refresh-1", "tok-refresh-2"])
+    }))
+
+  it.scoped("replicas with different policies judge the shared token each by its own refresh window", () =>
+    Effect.gen(function*() {
+      const script = yield* Scripted.make({ lifetime: 300 })
+      const { store } = yield* memoryStore
+      const late = yield* TokenService.make(script.endpoint, TokenPolicy.make({ refreshWindow: "10 seconds" }), store)
+      const early = yield* TokenService.make(script.endpoint, TokenPolicy.make({ refreshWindow: "200 seconds" }), store)
+      yield* late.get
+      yield* TestClock.adjust("150 seconds")
+      // Fresh for the one until 290 s, stale for the other from 100 s: that one renews.
+      assert.strictEqual(value(yield* late.get), "tok-access-1")
+      assert.strictEqual(value(yield* early.get), "tok-access-2")
+      assert.strictEqual((yield* script.calls).length, 2)
+    }))
 })
