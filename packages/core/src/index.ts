@@ -31,6 +31,11 @@ export * as TokenError from "./TokenError.js"
 /**
  * @since 0.1.0
  */
+export * as TokenPool from "./TokenPool.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as TokenPolicy from "./TokenPolicy.js"
 
 /**
