@@ -16,6 +16,11 @@ export * as Provider from "./Provider.js"
 /**
  * @since 0.1.0
  */
+export * as ProviderPool from "./ProviderPool.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as SecureUrl from "./SecureUrl.js"
 
 /**
