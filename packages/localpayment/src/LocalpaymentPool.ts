@@ -28,17 +28,14 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Provider from "@tokenkeeper/core/Provider"
+import type * as Provider from "@tokenkeeper/core/Provider"
 import * as ProviderPool from "@tokenkeeper/core/ProviderPool"
-import * as SecureUrl from "@tokenkeeper/core/SecureUrl"
 import type { Invalid } from "@tokenkeeper/core/TokenError"
-import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
-import type * as TokenPool from "@tokenkeeper/core/TokenPool"
-import type * as TokenStore from "@tokenkeeper/core/TokenStore"
+import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
@@ -92,18 +89,17 @@ export interface Location {
  * @since 0.1.0
  * @category models
  */
-export interface Options<E, R> extends Location {
-  /** A merchant's credentials, or none when you have no such merchant (`AccountNotFound`). */
-  readonly lookup: (merchant: string) => Effect.Effect<Option.Option<Credentials>, E, R>
-  /** Each merchant's own store (e.g. `RedisTokenStore.makeKeyed`); each process alone by default. */
-  readonly store?: ((merchant: string) => TokenStore.TokenStore) | undefined
-  readonly idleTimeToLive?: TokenPool.Options<string, Credentials, E, R>["idleTimeToLive"]
-  readonly capacity?: number | undefined
-  /** The merchant as a metric label and span attribute; absent by default (bound its cardinality). */
-  readonly label?: ((merchant: string) => string) | undefined
-  /** The merchant as errors name it; by default the merchant id itself. */
-  readonly describe?: ((merchant: string) => string) | undefined
-}
+export interface Options<E, R> extends Location, ProviderPool.Options<string, Credentials, E, R> {}
+
+const settings = (location: Location): ProviderPool.Settings<string, Credentials> => ({
+  provider: Wire.provider,
+  baseUrl: Endpoint.baseUrlOf(location),
+  policy: location.policy,
+  rejection: Wire.rejection,
+  endpoint: (apiUrl, credentials) => Endpoint.make(apiUrl, credentials, undefined),
+  // Your merchant ids, not secrets: errors name the merchant unless `describe` says otherwise.
+  describe: (merchant) => merchant
+})
 
 /**
  * The pool, with the lookup's own error type. Fails with `Invalid` (reason `config`) before
@@ -115,23 +111,7 @@ export interface Options<E, R> extends Location {
 export const make = <E, R>(
   options: Options<E, R>
 ): Effect.Effect<ProviderPool.ProviderPool<string, E>, Invalid, HttpClient.HttpClient | Scope.Scope | R> =>
-  Effect.gen(function*() {
-    const apiUrl = yield* SecureUrl.make(Wire.provider, Endpoint.baseUrlOf(options))
-    const context = yield* Effect.context<HttpClient.HttpClient>()
-    return yield* ProviderPool.make({
-      provider: Wire.provider,
-      lookup: options.lookup,
-      endpoint: (credentials) => Effect.provide(Endpoint.make(apiUrl, credentials, undefined), context),
-      policy: TokenPolicy.make(options.policy),
-      store: options.store,
-      idleTimeToLive: options.idleTimeToLive,
-      capacity: options.capacity,
-      label: options.label,
-      describe: options.describe ?? ((merchant) => merchant),
-      apiUrl,
-      rejection: Wire.rejection
-    })
-  })
+  ProviderPool.makeWith(settings(options), options)
 
 /**
  * `make` as a layer of `LocalpaymentPool`; a failed lookup is `CredentialsUnavailable`.
@@ -142,13 +122,7 @@ export const make = <E, R>(
 export const layer = <E, R>(
   options: Options<E, R>
 ): Layer.Layer<LocalpaymentPool, Invalid, HttpClient.HttpClient | Exclude<R, Scope.Scope>> =>
-  ProviderPool.layer(
-    LocalpaymentPool,
-    make({
-      ...options,
-      lookup: ProviderPool.unavailable(Wire.provider, options.lookup, options.describe ?? ((merchant) => merchant))
-    })
-  )
+  ProviderPool.layerWith(LocalpaymentPool, settings(options), options)
 
 const defaults: Provider.Configs<Location> = {
   baseUrl: Config.option(Config.string("LOCALPAYMENT_BASE_URL")).pipe(Config.map(Option.getOrUndefined)),
@@ -163,17 +137,6 @@ const defaults: Provider.Configs<Location> = {
  * @category layers
  */
 export const layerConfig = <E, R>(
-  options: Omit<Options<E, R>, keyof Location> & Partial<Provider.Configs<Location>>
-): Layer.Layer<
-  LocalpaymentPool,
-  Invalid | ConfigError.ConfigError,
-  HttpClient.HttpClient | Exclude<R, Scope.Scope>
-> => {
-  const { baseUrl, environment, policy, ...rest } = options
-  return Provider.layerConfig(
-    (location: Location) => layer({ ...rest, ...location }),
-    defaults,
-    // A field left undefined keeps its default (`Provider.config` skips it).
-    { baseUrl, environment, policy } as Partial<Provider.Configs<Location>>
-  )
-}
+  options: ProviderPool.Options<string, Credentials, E, R> & Partial<Provider.Configs<Location>>
+): Layer.Layer<LocalpaymentPool, Invalid | ConfigError.ConfigError, HttpClient.HttpClient | Exclude<R, Scope.Scope>> =>
+  ProviderPool.layerConfig(layer, defaults, ["baseUrl", "environment", "policy"], options)
