@@ -68,7 +68,8 @@ export interface Emulator<S> {
   readonly resource: <R>(handler: Handler<R>) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, R>
   /**
    * Counts a resource call whose token was issued to another account than the one the client
-   * names in `x-sandbox-account` (a test's way to say whose call it means).
+   * names in `x-sandbox-account`, or lacks a scope it names in `x-sandbox-scopes` (a test's way to
+   * say whose call it means, and for what).
    */
   readonly checkAccount: (grant: Tokens.Grant) => Effect.Effect<void, never, HttpServerRequest.HttpServerRequest>
 }
@@ -159,9 +160,12 @@ export const make = <S extends Common>(initial: S, pages: Faults.Pages): Effect.
       checkAccount: (grant) =>
         Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
           const named = request.headers["x-sandbox-account"]
-          return named === undefined || named === grant.account
-            ? Effect.void
-            : Ref.update(ref, (state) => ({ ...state, crossAccount: state.crossAccount + 1 }))
+          const scopes = (request.headers["x-sandbox-scopes"] ?? "").split(" ").filter((s) => s !== "")
+          const misused = (named !== undefined && named !== grant.account) ||
+            scopes.some((scope) => !grant.scopes.includes(scope))
+          return misused
+            ? Ref.update(ref, (state) => ({ ...state, crossAccount: state.crossAccount + 1 }))
+            : Effect.void
         })
     }
   })
