@@ -125,7 +125,7 @@ export const unavailable = <K, C, E, R>(
 export interface Options<K, C, E, R> {
   /** The account's credentials, or none when there is no such account (`AccountNotFound`). */
   readonly lookup: (key: K) => Effect.Effect<Option.Option<C>, E, R>
-  /** Each key's own store (its own entry and lock, e.g. `RedisTokenStore.makeKeyed`); none by default. */
+  /** Each key's own store: its own entry and lock, never shared with another key. None by default. */
   readonly store?: ((key: K) => TokenStore) | undefined
   /** A key unused this long is released. Default 10 minutes. */
   readonly idleTimeToLive?: Duration.DurationInput | undefined
