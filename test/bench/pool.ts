@@ -21,6 +21,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { timeLoop } from "./hotPath.js"
 import { median, nowNs, percentileSorted, round } from "./stats.js"
 
 export interface Options {
@@ -53,15 +54,6 @@ const endpoint = (account: string): TokenEndpoint => ({
   ),
   refresh: Option.none()
 })
-
-const timeLoop = <A, E>(effect: Effect.Effect<A, E>, iterations: number) =>
-  Effect.gen(function*() {
-    const start = nowNs()
-    for (let i = 0; i < iterations; i++) {
-      yield* effect
-    }
-    return (nowNs() - start) / iterations
-  })
 
 const hotPath = (options: Options) =>
   Effect.gen(function*() {

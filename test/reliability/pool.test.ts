@@ -10,8 +10,6 @@
 // CI runs 50,000 and a developer's run 10,000 (12 s at most here); `TOKENKEEPER_POOL_CALLS` sets any
 // count. As in load.test.ts, no call starts after `maxRunMillis`, and every assertion is on the
 // calls actually sent.
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as Undici from "@effect/platform-node/Undici"
 import * as HttpBody from "@effect/platform/HttpBody"
 import { assert, describe, it } from "@effect/vitest"
 import * as LocalpaymentPool from "@tokenkeeper/localpayment/LocalpaymentPool"
@@ -22,8 +20,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Supervisor from "effect/Supervisor"
-import * as v8 from "node:v8"
-import * as vm from "node:vm"
+import { megabytes, settledHeap, transport } from "./measure.js"
 import * as Support from "./support.js"
 
 const calls = Number(process.env.TOKENKEEPER_POOL_CALLS ?? (process.env.CI ? 50_000 : 10_000))
@@ -42,33 +39,6 @@ const phases = 10
 const idleTimeToLive = "2 seconds"
 
 const merchant = (i: number) => `merchant-${i}`
-
-/** As in load.test.ts: a bounded undici pool, so that calls do not wait seconds for a socket. */
-const transport = NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
-  Layer.provide(Layer.scoped(
-    NodeHttpClient.Dispatcher,
-    Effect.acquireRelease(
-      Effect.sync(() => new Undici.Agent({ connections: 50 })),
-      (agent) => Effect.promise(() => agent.destroy())
-    )
-  ))
-)
-
-const gc: () => void = typeof globalThis.gc === "function" ? globalThis.gc : (() => {
-  v8.setFlagsFromString("--expose-gc")
-  return vm.runInNewContext("gc") as () => void
-})()
-
-const settledHeap = Effect.gen(function*() {
-  for (let i = 0; i < 3; i++) {
-    gc()
-    yield* Effect.sleep("50 millis")
-  }
-  gc()
-  return process.memoryUsage().heapUsed
-})
-
-const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024 * 10) / 10
 
 const document = HttpBody.unsafeJson({ country: "ARG", document: { id: "1791234561009", type: "RUC" } })
 
@@ -127,7 +97,9 @@ describe("pool under load", () => {
         const lookup = (m: string) =>
           Effect.sync(() => Option.some({ username: m, password: Redacted.make(`pw-${m.slice(9)}`) }))
         const pool = yield* Layer.build(
-          LocalpaymentPool.layer({ baseUrl: emulator.baseUrl, lookup, idleTimeToLive }).pipe(Layer.provide(transport))
+          LocalpaymentPool.layer({ baseUrl: emulator.baseUrl, lookup, idleTimeToLive }).pipe(
+            Layer.provide(transport(50))
+          )
         )
         const size = Effect.flatMap(LocalpaymentPool.LocalpaymentPool, (p) => p.tokens.size).pipe(
           Effect.provide(pool)
