@@ -6,8 +6,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenPool from "@tokenkeeper/core/TokenPool"
-import { Deferred, Duration, Effect, Exit, Fiber, Metric, MetricState, Schema, Scope, TestClock } from "effect"
+import { Deferred, Duration, Effect, Exit, Fiber, Metric, MetricState, Option, Schema, Scope, TestClock } from "effect"
 import * as Accounts from "./fixtures/Accounts.js"
+import * as MemoryStore from "./fixtures/MemoryStore.js"
 
 /** No TestClock sleep behind each request: none of these stall. */
 const policy = TokenPolicy.make({ requestTimeout: Duration.infinity })
@@ -181,6 +182,35 @@ describe("TokenPool", () => {
       yield* TestClock.adjust("5 seconds")
       yield* Effect.flip(pool.get("merchant-bad"))
       assert.strictEqual(accounts.requests().filter((r) => r.account === "merchant-bad").length, 2)
+    }))
+
+  it.scoped("a store per key: each key's grant in its own entry, adopted by another replica's pool", () =>
+    Effect.gen(function*() {
+      const accounts = yield* Accounts.make({ lifetime: 300 })
+      const keys = ["merchant-0", "merchant-1", "merchant-2"]
+      for (const key of keys) accounts.add(key)
+      const stores = new Map<string, Effect.Effect.Success<typeof MemoryStore.make>>()
+      for (const key of keys) stores.set(key, yield* MemoryStore.make)
+      const replica = () =>
+        TokenPool.make({
+          provider: Accounts.provider,
+          lookup: accounts.lookup,
+          endpoint: (credentials) => Effect.succeed(accounts.endpoint(credentials)),
+          policy,
+          store: (key) => stores.get(key)!.store
+        })
+      const first = yield* replica()
+      yield* first.get("merchant-0")
+      yield* first.get("merchant-1")
+      for (const [key, store] of stores) {
+        const stored = yield* store.stored
+        if (key === "merchant-2") assert.isTrue(Option.isNone(stored))
+        else assert.strictEqual(Accounts.owner(Option.getOrThrow(stored).access).account, key)
+      }
+      // Another replica's pool adopts each key's own grant: no request.
+      const second = yield* replica()
+      assert.strictEqual(Accounts.owner(yield* second.get("merchant-1")).account, "merchant-1")
+      assert.strictEqual(accounts.requests().length, 2)
     }))
 
   it.scoped("the key is a metric label only through `label`", () =>
