@@ -9,6 +9,7 @@ import { afterAll, assert, beforeAll, describe, it, vi } from "@effect/vitest"
 import { Sandbox } from "@tokenkeeper/sandbox"
 import { Effect, Option, Redacted } from "effect"
 import * as LocalpaymentDocument from "./localpayment-document.js"
+import * as Marketplace from "./marketplace.js"
 import * as PartnerBookings from "./partner-bookings.js"
 import * as PaySecurezTransaction from "./paysecurez-transaction.js"
 import * as Support from "./support.js"
@@ -80,6 +81,22 @@ describe("examples", () => {
       assert.deepStrictEqual((yield* control.counters).resource, { ok: 2, rejected: 0, fault: 0 })
       printed(lines, "Document validated: HTTP 200")
       printed(lines, "expires in about 299 s")
+    }))
+
+  it.scopedLive("marketplace: one login per merchant, a missing and a refused merchant fail alone", () =>
+    Effect.gen(function*() {
+      const { lines, result, sandbox } = yield* onSandbox(Marketplace.program)
+      const of = (merchant: string) => result.filter(([m]) => m === merchant).map(([, r]) => r)
+      for (const merchant of ["shop-1", "shop-2", "shop-3"]) {
+        assert.deepStrictEqual(of(merchant), Array(3).fill("HTTP 200"))
+      }
+      assert.isTrue(of("shop-4").every((r) => r.startsWith("refused: Localpayment: invalid (credentials)")))
+      assert.isTrue(of("shop-9").every((r) => r.startsWith("not a merchant of ours")))
+      const { control } = sandbox.localpayment
+      // One login per merchant it has: three accepted, shop-4's refused once (its cool-down answers the rest).
+      assert.deepStrictEqual((yield* control.counters).token, { ok: 3, rejected: 1, fault: 0 })
+      assert.deepStrictEqual((yield* control.counters).resource, { ok: 9, rejected: 0, fault: 0 })
+      printed(lines, "shop-9: not a merchant of ours (Localpayment: no account \"shop-9\")")
     }))
 
   it.scopedLive("paysecurez-transaction: each transaction's create and status share one fresh token", () =>

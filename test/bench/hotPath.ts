@@ -25,7 +25,7 @@ export interface Result {
 }
 
 /** Nanoseconds per run of `effect`, over `iterations` runs in one generator loop. */
-const timeLoop = <A, E>(effect: Effect.Effect<A, E>, iterations: number) =>
+export const timeLoop = <A, E>(effect: Effect.Effect<A, E>, iterations: number) =>
   Effect.gen(function*() {
     const start = nowNs()
     for (let i = 0; i < iterations; i++) {

@@ -10,6 +10,8 @@
  *    token endpoint faults (peers/)
  * 5. replicas: token requests per lifetime of 8 replica processes with and without the shared
  *    Redis store (replicas.ts; needs `redis-server`)
+ * 6. pool: `TokenPool.get` for a key with a fresh token vs `TokenService.get`, and 10,000 gets
+ *    over 100 keys of a new pool (pool.ts; `pnpm bench:pool` runs it alone)
  *
  * Prints the tables and writes `bench-results.json` at the repository root.
  */
@@ -28,6 +30,7 @@ import type { Target, Workload } from "./peers/common.js"
 import * as Compare from "./peers/compare.js"
 import { peers } from "./peers/index.js"
 import * as Tokenkeeper from "./peers/tokenkeeper.js"
+import * as Pool from "./pool.js"
 import * as Replicas from "./replicas.js"
 import * as Sandbox from "./sandbox.js"
 
@@ -163,6 +166,9 @@ const main = Effect.gen(function*() {
   )
   yield* Effect.promise(() => Promise.all(peers.map((peer) => peer.close?.())))
 
+  const pool = yield* Pool.measure(Pool.defaults)
+  yield* Effect.log(`pool: hot path ratio ${pool.poolHotPathRatio}, herd token requests ${pool.herdTokenRequests}`)
+
   // Without a redis-server on this machine the row says so rather than failing the whole run.
   const replicas = yield* Effect.promise(() =>
     Replicas.replicasRow().catch((error: unknown) => ({ note: `not measured: ${String(error)}` }))
@@ -203,6 +209,7 @@ const main = Effect.gen(function*() {
         `${authorized.authorizedThroughputRatio} (${authorized.authorizedRps} vs ${authorized.fixedHeaderRps} rps)`,
       pass: authorized.authorizedThroughputRatio >= 0.95
     },
+    ...Pool.checks(pool),
     ...peerChecks("", clean),
     ...peerChecks(" with faults", faulty),
     "withStore" in replicas
@@ -238,6 +245,7 @@ const main = Effect.gen(function*() {
       herd,
       herdAtLatency: { providerLatencyMs, ...herdAtLatency },
       authorized,
+      pool,
       peers: {
         requests: workload.count,
         concurrency: workload.concurrency,

@@ -10,18 +10,14 @@
 // near 15 s per provider; `TOKENKEEPER_LOAD_REQUESTS` sets any count.
 //
 // Kept in a file of its own so that it can be selected or excluded (`vitest run test/reliability/load`).
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as Undici from "@effect/platform-node/Undici"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as Control from "@tokenkeeper/sandbox/Control"
 import * as Array from "effect/Array"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import * as Supervisor from "effect/Supervisor"
-import * as v8 from "node:v8"
-import * as vm from "node:vm"
+import { megabytes, settledHeap, transport } from "./measure.js"
 import * as Support from "./support.js"
 
 // CI runs the full 20,000; a developer's run, often beside other work, half as many.
@@ -85,41 +81,6 @@ const injectFaults = (control: Support.Faults) =>
       yield* Effect.sleep("2 millis")
     }
   })
-
-/**
- * The Node HttpClient (undici) with at most `connections` sockets to the emulator. Unbounded, undici
- * opens a socket per waiting request and serves some of them seconds late (p99 of several seconds
- * at this concurrency on this machine): longer than a short token lives, which would turn
- * requests into second 401s for reasons of the test's transport rather than of tokenkeeper.
- */
-const transport = (connections: number) =>
-  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
-    Layer.provide(Layer.scoped(
-      NodeHttpClient.Dispatcher,
-      Effect.acquireRelease(
-        Effect.sync(() => new Undici.Agent({ connections })),
-        (agent) => Effect.promise(() => agent.destroy())
-      )
-    ))
-  )
-
-// --- garbage collection on demand, without restarting node with --expose-gc ----------------------
-
-const gc: () => void = typeof globalThis.gc === "function" ? globalThis.gc : (() => {
-  v8.setFlagsFromString("--expose-gc")
-  return vm.runInNewContext("gc") as () => void
-})()
-
-const settledHeap = Effect.gen(function*() {
-  for (let i = 0; i < 3; i++) {
-    gc()
-    yield* Effect.sleep("50 millis")
-  }
-  gc()
-  return process.memoryUsage().heapUsed
-})
-
-const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024 * 10) / 10
 
 // --- one run ---------------------------------------------------------------------------------------
 

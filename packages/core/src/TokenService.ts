@@ -17,6 +17,7 @@ import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
 import * as Authorize from "./internal/authorize.js"
 import * as Decision from "./internal/decision.js"
+import * as HotPath from "./internal/hotPath.js"
 import * as Machine from "./internal/machine.js"
 import * as RenewAhead from "./internal/renewAhead.js"
 import type { TokenEndpoint } from "./TokenEndpoint.js"
@@ -172,13 +173,19 @@ export const make = (
           }),
           Effect.flatten
         )
-    return {
+    const service: Service = {
       provider: endpoint.provider,
       get,
       invalidate,
       withFreshToken,
       authorize: (client, options) => Authorize.authorize(tokens, bounded(options?.rejection), options?.origin)(client)
-    } satisfies Service
+    }
+    // Outside a `withFreshToken`, a cached token that is fresh is answered as `get` would.
+    HotPath.register(
+      service,
+      (fiber, now) => cached && Option.isNone(fiber.getFiberRef(scoped)) ? machine.fresh(now) : undefined
+    )
+    return service
   })
 
 /**

@@ -16,6 +16,11 @@ export * as Provider from "./Provider.js"
 /**
  * @since 0.1.0
  */
+export * as ProviderPool from "./ProviderPool.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as SecureUrl from "./SecureUrl.js"
 
 /**
@@ -27,6 +32,11 @@ export * as TokenEndpoint from "./TokenEndpoint.js"
  * @since 0.1.0
  */
 export * as TokenError from "./TokenError.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as TokenPool from "./TokenPool.js"
 
 /**
  * @since 0.1.0

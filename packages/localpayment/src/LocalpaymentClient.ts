@@ -25,29 +25,24 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as AccessToken from "@tokenkeeper/core/AccessToken"
 import * as Provider from "@tokenkeeper/core/Provider"
 import * as SecureUrl from "@tokenkeeper/core/SecureUrl"
-import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
 import type { Invalid } from "@tokenkeeper/core/TokenError"
-import { Expired } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
-import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
+import * as Endpoint from "./internal/endpoint.js"
 import * as Wire from "./internal/wire.js"
 import { LocalpaymentTokens } from "./LocalpaymentTokens.js"
 
@@ -77,10 +72,7 @@ export const { del, execute, get, patch, post, put } = Provider.accessors(Localp
  * @since 0.1.0
  * @category models
  */
-export const environments = {
-  stage: "https://api.stage.localpayment.com",
-  production: "https://api.v3.localpayment.com"
-} as const
+export const environments = Endpoint.environments
 
 /**
  * `baseUrl` wins over `environment`; the default is stage.
@@ -116,80 +108,17 @@ export interface RefreshOptions extends Location {
   readonly refreshToken: Redacted.Redacted<string>
 }
 
-/** simplejwt's defaults, used when a token is not a readable JWT. */
-const accessLifetime = Duration.minutes(5)
-const refreshLifetime = Duration.hours(24)
-
-const baseUrlOf = (location: Location) => location.baseUrl ?? environments[location.environment ?? "stage"]
-
-const grant = (
-  { body, sentAt, serverDate }: TokenRequest.Exchanged<
-    { readonly access: string; readonly refresh?: string | undefined }
-  >
-) =>
-  AccessToken.fromResponse({
-    provider: Wire.provider,
-    sentAt,
-    serverDate,
-    accessToken: body.access,
-    refreshToken: body.refresh,
-    defaultLifetime: accessLifetime,
-    defaultRefreshLifetime: refreshLifetime
-  })
-
-const endpoint = (
-  baseUrl: URL,
-  credentials: Options | undefined,
-  initialRefreshToken: AccessToken.RefreshToken | undefined
-): Effect.Effect<TokenEndpoint, never, HttpClient.HttpClient> =>
-  Effect.gen(function*() {
-    const client = yield* HttpClient.HttpClient
-    // Our own small structs: encoding them cannot fail, hence the unchecked JSON body.
-    const post = <A, I>(path: string, schema: Schema.Schema<A, I>, body: A) =>
-      HttpClientRequest.post(SecureUrl.join(baseUrl, path)).pipe(
-        HttpClientRequest.acceptJson,
-        HttpClientRequest.bodyUnsafeJson(Schema.encodeSync(schema)(body))
-      )
-
-    const authenticate = credentials === undefined
-      ? Effect.fail(new Expired({ provider: Wire.provider, reason: "refresh" }))
-      : TokenRequest.exchange(client, {
-        provider: Wire.provider,
-        request: post("/api/token/", Wire.LoginRequest, {
-          username: credentials.username,
-          password: credentials.password
-        }),
-        success: Wire.LoginResponse
-      }).pipe(Effect.flatMap(grant))
-
-    const refresh = (token: AccessToken.RefreshToken) =>
-      TokenRequest.exchange(client, {
-        provider: Wire.provider,
-        request: post("/api/token/refresh/", Wire.RefreshRequest, { refresh: token.value }),
-        success: Wire.RefreshResponse,
-        failure: Wire.refreshFailure
-      }).pipe(Effect.flatMap(grant))
-
-    const tokenEndpoint: TokenEndpoint = {
-      provider: Wire.provider,
-      authenticate,
-      refresh: Option.some(refresh),
-      initialRefreshToken
-    }
-    return tokenEndpoint
-  })
-
 const build = (
   location: Location,
   credentials: Options | undefined,
   refreshToken: Redacted.Redacted<string> | undefined
 ): Effect.Effect<Provider.Provider, Invalid, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
-    const baseUrl = yield* SecureUrl.make(Wire.provider, baseUrlOf(location))
+    const baseUrl = yield* SecureUrl.make(Wire.provider, Endpoint.baseUrlOf(location))
     const now = yield* Clock.currentTimeMillis
     const initial = refreshToken === undefined ? undefined : AccessToken.refreshToken(refreshToken, now)
     return yield* Provider.make({
-      endpoint: yield* endpoint(baseUrl, credentials, initial),
+      endpoint: yield* Endpoint.make(baseUrl, credentials, initial),
       policy: TokenPolicy.make(location.policy),
       store: location.store,
       apiUrl: baseUrl,

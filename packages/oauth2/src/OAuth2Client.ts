@@ -28,14 +28,10 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as AccessToken from "@tokenkeeper/core/AccessToken"
 import * as Provider from "@tokenkeeper/core/Provider"
 import * as SecureUrl from "@tokenkeeper/core/SecureUrl"
-import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
-import { Invalid } from "@tokenkeeper/core/TokenError"
+import type { Invalid } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
-import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Config from "effect/Config"
@@ -47,6 +43,7 @@ import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import * as Endpoint from "./internal/endpoint.js"
 import * as Wire from "./internal/wire.js"
 import { OAuth2Tokens } from "./OAuth2Tokens.js"
 
@@ -113,69 +110,6 @@ export interface Options {
   readonly store?: TokenStore.TokenStore | undefined
 }
 
-const scopeOf = (provider: string, scope: Options["scope"]): Effect.Effect<string | undefined, Invalid> => {
-  if (scope === undefined) return Effect.succeed(undefined)
-  const scopes = typeof scope === "string" ? scope.split(" ").filter((s) => s !== "") : scope
-  // RFC 6749 §3.3: scope tokens are printable ASCII without space, `"` or `\`.
-  if (scopes.some((s) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))) {
-    return Effect.fail(
-      new Invalid({ provider, reason: "config", detail: "a scope is not a valid RFC 6749 scope token" })
-    )
-  }
-  return Effect.succeed(scopes.length === 0 ? undefined : scopes.join(" "))
-}
-
-const extraParamsOf = (provider: string, extra: Options["extraParams"]) => {
-  const params = extra ?? {}
-  const clash = Object.keys(params).filter((key) => Wire.reserved.includes(key))
-  return clash.length === 0
-    ? Effect.succeed(params)
-    : Effect.fail(
-      new Invalid({ provider, reason: "config", detail: `extraParams must not set ${clash.join(", ")}` })
-    )
-}
-
-const endpoint = (
-  http: HttpClient.HttpClient,
-  provider: string,
-  client: Wire.Client,
-  options: { readonly scope: string | undefined; readonly audience: string | undefined },
-  lifetime: Duration.DurationInput
-): TokenEndpoint => {
-  const send = (request: () => HttpClientRequest.HttpClientRequest, refreshing: boolean) =>
-    Effect.suspend(() =>
-      TokenRequest.exchange(http, {
-        provider,
-        // Built here, per request, so the secret is unwrapped only when it is sent.
-        request: request(),
-        success: Wire.TokenResponse,
-        failure: refreshing ? Wire.refreshFailure : Wire.failure
-      })
-    ).pipe(
-      Effect.flatMap(({ body, sentAt, serverDate }) =>
-        AccessToken.fromResponse({
-          provider,
-          sentAt,
-          serverDate,
-          accessToken: body.access_token,
-          tokenType: body.token_type,
-          expiresIn: body.expires_in,
-          scope: body.scope,
-          refreshToken: body.refresh_token,
-          refreshExpiresIn: body.refresh_expires_in !== undefined && body.refresh_expires_in > 0
-            ? body.refresh_expires_in
-            : undefined,
-          defaultLifetime: lifetime
-        })
-      )
-    )
-  return {
-    provider,
-    authenticate: send(() => Wire.clientCredentials(client, options), false),
-    refresh: Option.some((token: AccessToken.RefreshToken) => send(() => Wire.refresh(client, token.value), true))
-  }
-}
-
 /**
  * The token service and the API client of an OAuth2 client-credentials provider. Fails with
  * `Invalid` (reason `config`) before anything is sent when a URL is not HTTPS (plain HTTP is allowed
@@ -192,8 +126,8 @@ export const make = (
     const provider = options.provider ?? "OAuth2"
     const tokenUrl = yield* SecureUrl.make(provider, options.tokenUrl, { query: true })
     const apiUrl = yield* SecureUrl.make(provider, options.apiUrl ?? tokenUrl.origin)
-    const scope = yield* scopeOf(provider, options.scope)
-    const extraParams = yield* extraParamsOf(provider, options.extraParams)
+    const scope = yield* Endpoint.scopeOf(provider, options.scope)
+    const extraParams = yield* Endpoint.extraParamsOf(provider, options.extraParams)
     const client: Wire.Client = {
       tokenUrl,
       clientId: options.clientId,
@@ -204,7 +138,7 @@ export const make = (
     }
     const http = yield* HttpClient.HttpClient
     return yield* Provider.make({
-      endpoint: endpoint(
+      endpoint: Endpoint.make(
         http,
         provider,
         client,

@@ -24,27 +24,22 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as AccessToken from "@tokenkeeper/core/AccessToken"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Provider from "@tokenkeeper/core/Provider"
 import * as SecureUrl from "@tokenkeeper/core/SecureUrl"
-import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
 import type { Invalid } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
-import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
+import * as Endpoint from "./internal/endpoint.js"
 import * as Wire from "./internal/wire.js"
 import { PaySecurezTokens } from "./PaySecurezTokens.js"
 
@@ -95,49 +90,6 @@ export interface Options {
 }
 
 /**
- * The documented lifetime ("Tokens expire after 30 minutes"), used only if a response ever lacks
- * `expires_in` and its token is not a JWT that says.
- */
-const documentedLifetime = Duration.minutes(30)
-
-const endpoint = (baseUrl: URL, options: Options): Effect.Effect<TokenEndpoint, never, HttpClient.HttpClient> =>
-  Effect.gen(function*() {
-    const client = yield* HttpClient.HttpClient
-    // Relative to the base URL's path, as the API client's URLs are (`Provider.make`).
-    const url = SecureUrl.join(baseUrl, "/api/token")
-    // Built on each attempt, so the secret is unwrapped only into the body of the request being sent.
-    const request = () =>
-      HttpClientRequest.post(url).pipe(
-        HttpClientRequest.acceptJson,
-        HttpClientRequest.bodyUnsafeJson(
-          Schema.encodeSync(Wire.TokenRequest)({ client_id: options.clientId, client_secret: options.clientSecret })
-        )
-      )
-    const authenticate = Effect.suspend(() =>
-      TokenRequest.exchange(client, {
-        provider: Wire.provider,
-        request: request(),
-        success: Wire.TokenResponse,
-        failure: Wire.tokenFailure
-      })
-    ).pipe(
-      Effect.flatMap(({ body, sentAt, serverDate }) =>
-        AccessToken.fromResponse({
-          provider: Wire.provider,
-          sentAt,
-          serverDate,
-          accessToken: body.access_token,
-          tokenType: body.token_type,
-          expiresIn: body.expires_in,
-          defaultLifetime: documentedLifetime
-        })
-      )
-    )
-    const tokenEndpoint: TokenEndpoint = { provider: Wire.provider, authenticate, refresh: Option.none() }
-    return tokenEndpoint
-  })
-
-/**
  * Gets tokens with the client id and secret. Fails with `Invalid` (reason `config`) before anything
  * is sent when the base URL is not HTTPS (plain HTTP is allowed to loopback hosts only).
  *
@@ -150,7 +102,7 @@ export const make = (
   Effect.gen(function*() {
     const baseUrl = yield* SecureUrl.make(Wire.provider, options.baseUrl ?? defaultBaseUrl)
     return yield* Provider.make({
-      endpoint: yield* endpoint(baseUrl, options),
+      endpoint: yield* Endpoint.make(baseUrl, options),
       policy: TokenPolicy.make(options.policy),
       store: options.store,
       apiUrl: baseUrl,

@@ -195,6 +195,12 @@ export interface Control<Settings> {
   readonly revokeAccessTokens: Effect.Effect<void>
   readonly counters: Effect.Effect<Counters>
   readonly tokenRequests: Effect.Effect<TokenRequests>
+  /**
+   * Resource calls that named an account in `x-sandbox-account` and carried a token issued to
+   * another (a token that leaked from one account to another), or named scopes in
+   * `x-sandbox-scopes` that their token lacks. Reset with the counters.
+   */
+  readonly crossAccount: Effect.Effect<number>
   readonly resetCounters: Effect.Effect<void>
   /**
    * Clears faults, the outage, counters and the refresh-token blacklist, and restores the settings

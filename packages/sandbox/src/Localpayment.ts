@@ -30,6 +30,9 @@ import * as internal from "./internal/localpayment.js"
  * - `refreshedIat`: `copied` (simplejwt before 5.5, the default), a refreshed access token carries
  *   the refresh token's `iat`; `fresh` (5.5 and later), it carries its own
  * - `forbidden`: token requests answer 403, as for a server IP that is not whitelisted
+ * - `accounts`: more merchants, username to password, beside `username`; each logs in to its own
+ *   tokens (its own `user_id`), and a resource call that names an account in `x-sandbox-account`
+ *   with another's token is counted (`Control.crossAccount`)
  *
  * @since 0.1.0
  * @category models
@@ -42,7 +45,8 @@ export const Settings = Schema.Struct({
   rotation: Schema.Boolean,
   blacklist: Schema.Boolean,
   refreshedIat: Schema.Literal("copied", "fresh"),
-  forbidden: Schema.Boolean
+  forbidden: Schema.Boolean,
+  accounts: Schema.Record({ key: Schema.String, value: Schema.Redacted(Schema.String) })
 })
 
 /**
@@ -68,7 +72,8 @@ export const defaults: Settings = {
   rotation: false,
   blacklist: true,
   refreshedIat: "copied",
-  forbidden: false
+  forbidden: false,
+  accounts: {}
 }
 
 /**

@@ -26,6 +26,9 @@ import * as internal from "./internal/paysecurez.js"
  * - `expiresIn`: the `expires_in` the token response states, when it should differ from the
  *   lifetime the resources enforce (`accessLifetime`)
  * - `singleUse`: a resource accepts each token once, then answers 401
+ * - `accounts`: more merchants, client id to client secret, beside `clientId`; each gets tokens
+ *   of its own (`sub`), and a resource call that names an account in `x-sandbox-account` with
+ *   another's token is counted (`Control.crossAccount`)
  *
  * @since 0.1.0
  * @category models
@@ -35,7 +38,8 @@ export const Settings = Schema.Struct({
   clientSecret: Schema.Redacted(Schema.String),
   ...Emulator.commonFields,
   expiresIn: Schema.optional(Schema.Number.pipe(Schema.finite())),
-  singleUse: Schema.Boolean
+  singleUse: Schema.Boolean,
+  accounts: Schema.Record({ key: Schema.String, value: Schema.Redacted(Schema.String) })
 })
 
 /**
@@ -56,7 +60,8 @@ export const defaults: Settings = {
   accessLifetime: 1800,
   clockOffset: 0,
   latency: 0,
-  singleUse: false
+  singleUse: false,
+  accounts: {}
 }
 
 /**

@@ -219,7 +219,8 @@ layer(Client, { excludeTestServices: true })("Faults", (it) => {
           refresh: { ok: 0, rejected: 0, fault: 0 },
           resource: { ok: 0, rejected: 1, fault: 0 }
         },
-        tokenRequests: { login: 6, refresh: 0 }
+        tokenRequests: { login: 6, refresh: 0 },
+        crossAccount: 0
       })
       yield* admin("counters/reset")
       assert.deepStrictEqual(yield* ps.control.tokenRequests, { login: 0, refresh: 0 })

@@ -41,6 +41,41 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         assert.closeTo(access.claims.iat, nowSeconds(), 5)
       }))
 
+    it.scoped("logs in each account to its own tokens, and counts a call made with another account's token", () =>
+      Effect.gen(function*() {
+        const lp = yield* Localpayment.make({
+          accounts: { "merchant-2": Redacted.make("pw-2"), "merchant-3": Redacted.make("pw-3") }
+        })
+        const as = (username: string, password: string) =>
+          Effect.map(
+            post(`${lp.baseUrl}/api/token/`, { json: { username, password } }),
+            (reply) => json(reply) as { refresh: string; access: string }
+          )
+        const second = yield* as("merchant-2", "pw-2")
+        const third = yield* as("merchant-3", "pw-3")
+        assert.strictEqual(
+          (yield* post(`${lp.baseUrl}/api/token/`, { json: { username: "merchant-2", password: "pw-3" } })).status,
+          401
+        )
+        assert.deepStrictEqual([jwt(second.access).claims.user_id, jwt(third.access).claims.user_id], [1001, 1002])
+        const call = (token: string, account: string) =>
+          post(`${lp.baseUrl}/api/validation/document`, {
+            json: document,
+            headers: { ...bearer(token), "x-sandbox-account": account }
+          })
+        assert.strictEqual((yield* call(second.access, "merchant-2")).status, 200)
+        assert.strictEqual(yield* lp.control.crossAccount, 0)
+        assert.strictEqual((yield* call(second.access, "merchant-3")).status, 200)
+        assert.strictEqual(yield* lp.control.crossAccount, 1)
+        // A refreshed token stays its account's.
+        const refreshed = json(yield* post(`${lp.baseUrl}/api/token/refresh/`, { json: { refresh: third.refresh } }))
+        assert.strictEqual((yield* call((refreshed as { access: string }).access, "merchant-3")).status, 200)
+        assert.strictEqual((yield* call((refreshed as { access: string }).access, "merchant-2")).status, 200)
+        assert.strictEqual(yield* lp.control.crossAccount, 2)
+        yield* lp.control.resetCounters
+        assert.strictEqual(yield* lp.control.crossAccount, 0)
+      }))
+
     it.scoped("accepts form bodies too, as DRF's FormParser does", () =>
       Effect.gen(function*() {
         const lp = yield* Localpayment.make()

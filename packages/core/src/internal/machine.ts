@@ -48,6 +48,8 @@ export const now = (fiber: Fiber.RuntimeFiber<unknown, unknown>): number =>
 export interface Machine {
   /** A token valid at `now`, from the cache or from the renewal every caller shares. */
   readonly getAt: (now: number) => Effect.Effect<AccessToken.AccessToken, TokenError>
+  /** `getAt`'s answer when the cached token is fresh at `now`, read without an effect; else undefined. */
+  readonly fresh: (now: number) => Effect.Effect<AccessToken.AccessToken> | undefined
   /** A newly issued token that is not cached: for single-use tokens and transaction scopes. */
   readonly issue: Effect.Effect<AccessToken.AccessToken, TokenError>
   readonly invalidate: (rejected: AccessToken.AccessToken) => Effect.Effect<void>
@@ -217,6 +219,10 @@ export const make = (
 
     return {
       getAt,
+      fresh: (now) => {
+        const fresh = MutableRef.get(hot)
+        return fresh !== undefined && now < fresh.freshUntil ? fresh.answer : undefined
+      },
       issue,
       renewNow,
       invalidate: (rejected) =>

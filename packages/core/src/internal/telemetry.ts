@@ -47,3 +47,16 @@ export const perAction = (counter: Metric.Metric.Counter<number>, provider: stri
 }
 
 export const timer = (labels: Record<string, string>) => labelled(tokenRequestDuration, labels)
+
+export type PoolRelease = "idle" | "capacity" | "invalidated" | "failed"
+
+export const poolReleasesTotal = Metric.counter("tokenkeeper_pool_releases_total", {
+  description: "Keys whose token service a pool released, by provider and reason (idle, capacity, invalidated, failed)",
+  incremental: true
+})
+
+/** One labelled counter per reason a pool releases a key, built once per pool. */
+export const poolReleases = (provider: string): Record<PoolRelease, Effect.Effect<void>> => {
+  const of = (reason: PoolRelease) => Metric.increment(labelled(poolReleasesTotal, { provider, reason }))
+  return { idle: of("idle"), capacity: of("capacity"), invalidated: of("invalidated"), failed: of("failed") }
+}

@@ -10,7 +10,11 @@ import * as Reply from "./reply.js"
 
 const Ok = Schema.Struct({ ok: Schema.Literal(true) })
 const AdminError = Schema.Struct({ error: Schema.String })
-const Counters = Schema.Struct({ counters: Control.Counters, tokenRequests: Control.TokenRequests })
+const Counters = Schema.Struct({
+  counters: Control.Counters,
+  tokenRequests: Control.TokenRequests,
+  crossAccount: Schema.Int
+})
 const FailRequest = Schema.Struct({
   fault: Control.Fault,
   count: Schema.optional(Schema.Int.pipe(Schema.positive()))
@@ -34,7 +38,11 @@ export const router = <S, I>(control: Control.Control<S>, settings: Schema.Schem
   HttpRouter.empty.pipe(
     HttpRouter.get(
       "/__sandbox/counters",
-      Effect.all({ counters: control.counters, tokenRequests: control.tokenRequests }).pipe(
+      Effect.all({
+        counters: control.counters,
+        tokenRequests: control.tokenRequests,
+        crossAccount: control.crossAccount
+      }).pipe(
         Effect.map((body) => Reply.json(Counters, body))
       )
     ),

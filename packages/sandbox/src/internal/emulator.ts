@@ -5,7 +5,7 @@
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
-import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -66,6 +66,12 @@ export interface Emulator<S> {
     handler: Handler<R>
   ) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, R | HttpServerRequest.HttpServerRequest>
   readonly resource: <R>(handler: Handler<R>) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, R>
+  /**
+   * Counts a resource call whose token was issued to another account than the one the client
+   * names in `x-sandbox-account`, or lacks a scope it names in `x-sandbox-scopes` (a test's way to
+   * say whose call it means, and for what).
+   */
+  readonly checkAccount: (grant: Tokens.Grant) => Effect.Effect<void, never, HttpServerRequest.HttpServerRequest>
 }
 
 interface State<S> {
@@ -73,6 +79,7 @@ interface State<S> {
   readonly faults: ReadonlyArray<{ readonly fault: Control.Fault; readonly remaining: number }>
   readonly outage: boolean
   readonly counters: Control.Counters
+  readonly crossAccount: number
 }
 
 const zero: Control.Counters = {
@@ -102,7 +109,7 @@ const takeFault = <S>(state: State<S>, route: Control.Route): [Control.Fault | "
 /** @internal */
 export const make = <S extends Common>(initial: S, pages: Faults.Pages): Effect.Effect<Emulator<S>> =>
   Effect.gen(function*() {
-    const start: State<S> = { settings: initial, faults: [], outage: false, counters: zero }
+    const start: State<S> = { settings: initial, faults: [], outage: false, counters: zero, crossAccount: 0 }
     const ref = yield* Ref.make(start)
     const tokens = yield* Tokens.make
     const settings = Effect.map(Ref.get(ref), (state) => state.settings)
@@ -130,7 +137,8 @@ export const make = <S extends Common>(initial: S, pages: Faults.Pages): Effect.
         login: c.token.ok + c.token.rejected + c.token.fault,
         refresh: c.refresh.ok + c.refresh.rejected + c.refresh.fault
       })),
-      resetCounters: Ref.update(ref, (state) => ({ ...state, counters: zero })),
+      crossAccount: Effect.map(Ref.get(ref), (state) => state.crossAccount),
+      resetCounters: Ref.update(ref, (state) => ({ ...state, counters: zero, crossAccount: 0 })),
       reset: Effect.zipRight(Ref.set(ref, start), tokens.clearBlacklist)
     }
 
@@ -147,7 +155,18 @@ export const make = <S extends Common>(initial: S, pages: Faults.Pages): Effect.
           if (fault !== undefined) return yield* Faults.respond(fault, pages)
           return yield* record(route, yield* Effect.merge(handler))
         }),
-      resource: (handler) => Effect.zipRight(delay, Effect.flatMap(Effect.merge(handler), (r) => record("resource", r)))
+      resource: (handler) =>
+        Effect.zipRight(delay, Effect.flatMap(Effect.merge(handler), (r) => record("resource", r))),
+      checkAccount: (grant) =>
+        Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+          const named = request.headers["x-sandbox-account"]
+          const scopes = (request.headers["x-sandbox-scopes"] ?? "").split(" ").filter((s) => s !== "")
+          const misused = (named !== undefined && named !== grant.account) ||
+            scopes.some((scope) => !grant.scopes.includes(scope))
+          return misused
+            ? Ref.update(ref, (state) => ({ ...state, crossAccount: state.crossAccount + 1 }))
+            : Effect.void
+        })
     }
   })
 

@@ -21,6 +21,22 @@ import * as Reply from "./reply.js"
 const header = "{\"typ\":\"JWT\",\"alg\":\"HS256\"}"
 const userId = 1000
 
+/** Each account's `user_id`: the main one's 1000, the others' from 1001 in the order given. */
+const userIds = (settings: Settings): Map<string, number> =>
+  new Map([settings.username, ...Object.keys(settings.accounts)].map((account, i) => [account, userId + i]))
+
+/** The account a login's credentials belong to, if they are right. */
+const accountOf = (settings: Settings, username: string, password: string): string | undefined => {
+  if (username === settings.username) return password === Redacted.value(settings.password) ? username : undefined
+  const other = settings.accounts[username]
+  return other !== undefined && password === Redacted.value(other) ? username : undefined
+}
+
+const userOf = (settings: Settings, user: number): string | undefined => {
+  for (const [account, id] of userIds(settings)) if (id === user) return account
+  return undefined
+}
+
 const claims = <T extends "access" | "refresh">(tokenType: T) =>
   Schema.Struct({
     token_type: Schema.Literal(tokenType),
@@ -118,12 +134,12 @@ const validated = <A, I>(serializer: Schema.Schema<A, I>) =>
 const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
   // simplejwt stamps whole seconds, truncated (`timegm(dt.utctimetuple())`), and PyJWT accepts an
   // access token while now < exp.
-  const stamp = <T extends "access" | "refresh">(tokenType: T, now: number, lifetime: number) => ({
+  const stamp = <T extends "access" | "refresh">(tokenType: T, now: number, lifetime: number, user: number) => ({
     token_type: tokenType,
     exp: Math.floor((now + lifetime * 1000) / 1000),
     iat: Math.floor(now / 1000),
     jti: Crypto.randomUUID().replaceAll("-", ""),
-    user_id: userId
+    user_id: user
   })
 
   /**
@@ -131,17 +147,18 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
    * `token_type`, `exp` and `jti` (`RefreshToken.access_token`): before simplejwt 5.5 that includes
    * its `iat`, so a refreshed token claims to be as old as the login (or the last rotation).
    */
-  const issueAccess = (settings: Settings, now: number, from?: typeof RefreshClaims.Type) => {
-    const fresh = stamp("access", now, settings.accessLifetime)
+  const issueAccess = (settings: Settings, now: number, user: number, from?: typeof RefreshClaims.Type) => {
+    const fresh = stamp("access", now, settings.accessLifetime, user)
     const access = from !== undefined && settings.refreshedIat === "copied" ? { ...fresh, iat: from.iat } : fresh
+    const account = userOf(settings, user)
     return Effect.as(
-      emulator.tokens.issueAccess(access.jti, { expiresAt: access.exp * 1000, scopes: [] }, now),
+      emulator.tokens.issueAccess(access.jti, { expiresAt: access.exp * 1000, scopes: [], account }, now),
       Jwt.encode(AccessClaims, signer, access)
     )
   }
 
-  const refreshToken = (settings: Settings, now: number) =>
-    Jwt.encode(RefreshClaims, signer, stamp("refresh", now, settings.refreshLifetime))
+  const refreshToken = (settings: Settings, now: number, user: number) =>
+    Jwt.encode(RefreshClaims, signer, stamp("refresh", now, settings.refreshLifetime, user))
 
   const allowed = Effect.flatMap(
     emulator.settings,
@@ -153,12 +170,12 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
     Effect.gen(function*() {
       const settings = yield* allowed
       const { password, username } = yield* validated(LoginRequest)
-      if (username !== settings.username || password !== Redacted.value(settings.password)) {
-        return yield* Effect.fail(noAccount)
-      }
+      const account = accountOf(settings, username, password)
+      if (account === undefined) return yield* Effect.fail(noAccount)
+      const user = userIds(settings).get(account)!
       const now = yield* emulator.now
-      const access = yield* issueAccess(settings, now)
-      return Reply.json(TokenPair, { refresh: refreshToken(settings, now), access })
+      const access = yield* issueAccess(settings, now, user)
+      return Reply.json(TokenPair, { refresh: refreshToken(settings, now, user), access })
     })
   )
 
@@ -176,9 +193,9 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
         ? !(yield* emulator.tokens.blacklist(old.value.jti))
         : yield* emulator.tokens.isBlacklisted(old.value.jti)
       if (spent) return yield* Effect.fail(refreshBlacklisted)
-      const access = yield* issueAccess(settings, now, old.value)
+      const access = yield* issueAccess(settings, now, old.value.user_id, old.value)
       return settings.rotation
-        ? Reply.json(Refreshed, { access, refresh: refreshToken(settings, now) })
+        ? Reply.json(Refreshed, { access, refresh: refreshToken(settings, now, old.value.user_id) })
         : Reply.json(Refreshed, { access })
     })
   )
@@ -193,6 +210,7 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
     const token = Jwt.decode(AccessClaims, signer, parts[1]!)
     const grant = Option.isSome(token) ? yield* emulator.tokens.authorize(token.value.jti, now, false) : Option.none()
     if (Option.isNone(grant)) return yield* Effect.fail(accessNotValid)
+    yield* emulator.checkAccount(grant.value)
   })
 
   const validateDocument = emulator.resource(

@@ -61,7 +61,8 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
           sub: "",
           scopes
         })
-      yield* emulator.tokens.issueAccess(settings.opaqueTokens ? accessToken : jti, { expiresAt, scopes }, now)
+      const account = settings.clientId
+      yield* emulator.tokens.issueAccess(settings.opaqueTokens ? accessToken : jti, { expiresAt, scopes, account }, now)
       const response = {
         token_type: "Bearer" as const,
         expires_in: settings.expiresIn ?? settings.accessLifetime,
@@ -137,6 +138,7 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
       : Option.some(token)
     const grant = Option.isSome(id) ? yield* emulator.tokens.authorize(id.value, now, false) : Option.none()
     if (Option.isNone(grant)) return yield* Effect.fail(unauthenticated)
+    yield* emulator.checkAccount(grant.value)
   })
 
   const bookings = emulator.resource(

@@ -81,19 +81,21 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) =>
       Effect.gen(function*() {
         const request = yield* decode(TokenRequest, badRequest)
         const settings = yield* emulator.settings
-        if (
-          request.client_id !== settings.clientId || request.client_secret !== Redacted.value(settings.clientSecret)
-        ) {
+        const secret = request.client_id === settings.clientId
+          ? settings.clientSecret
+          : settings.accounts[request.client_id]
+        if (secret === undefined || request.client_secret !== Redacted.value(secret)) {
           return yield* Effect.fail(badClient)
         }
         const now = yield* emulator.now
         const claims = {
-          sub: settings.clientId,
+          sub: request.client_id,
           jti: Crypto.randomUUID(),
           iat: now / 1000,
           exp: (now + settings.accessLifetime * 1000) / 1000
         }
-        yield* emulator.tokens.issueAccess(claims.jti, { expiresAt: claims.exp * 1000, scopes: [] }, now)
+        const grant = { expiresAt: claims.exp * 1000, scopes: [], account: claims.sub }
+        yield* emulator.tokens.issueAccess(claims.jti, grant, now)
         return Reply.json(TokenResponse, {
           access_token: Jwt.encode(Claims, signer, claims),
           expires_in: settings.expiresIn ?? settings.accessLifetime,
@@ -112,6 +114,7 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) =>
       const { singleUse } = yield* emulator.settings
       const grant = yield* emulator.tokens.authorize(claims.value.jti, yield* emulator.now, singleUse)
       if (Option.isNone(grant)) return yield* Effect.fail(badToken)
+      yield* emulator.checkAccount(grant.value)
     })
 
     const create = emulator.resource(

@@ -13,6 +13,8 @@ export interface Grant {
   /** Milliseconds on the emulator's (possibly skewed) clock. */
   readonly expiresAt: number
   readonly scopes: ReadonlyArray<string>
+  /** The account the token was issued to, where the emulator has several. */
+  readonly account?: string | undefined
 }
 
 /** @internal */
