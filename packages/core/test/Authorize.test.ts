@@ -5,8 +5,8 @@ import { Expired, Invalid } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import { Deferred, Effect, Fiber, Redacted, Ref } from "effect"
-import * as FakeResource from "./fixtures/FakeResource.js"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as FakeResource from "./support/FakeResource.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 /** Lets forked fibers run to their next suspension. */
 const settle = Effect.yieldNow().pipe(Effect.repeatN(50))

@@ -13,8 +13,8 @@ import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import { Effect, Exit, Stream } from "effect"
 import { Readable } from "node:stream"
-import * as Loopback from "./fixtures/Loopback.js"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as Loopback from "./support/Loopback.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 const payload = "one-shot payload"
 

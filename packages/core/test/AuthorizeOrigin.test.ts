@@ -12,8 +12,8 @@ import type { TokenError } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import { Effect } from "effect"
-import * as Loopback from "./fixtures/Loopback.js"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as Loopback from "./support/Loopback.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 const ok: Loopback.Respond = (_, response) => {
   response.writeHead(200)

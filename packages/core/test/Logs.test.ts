@@ -28,8 +28,8 @@ import {
   Schema,
   TestClock
 } from "effect"
-import * as Loopback from "./fixtures/Loopback.js"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as Loopback from "./support/Loopback.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 interface Entry {
   readonly level: string

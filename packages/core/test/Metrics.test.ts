@@ -7,7 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import { Effect, Metric, MetricKeyType, MetricState, Option, TestClock } from "effect"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 const durations = Effect.map(
   Metric.snapshot,

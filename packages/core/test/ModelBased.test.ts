@@ -27,10 +27,10 @@ import {
   TestClock
 } from "effect"
 import * as Telemetry from "../src/internal/telemetry.js"
-import * as MemoryStore from "./fixtures/MemoryStore.js"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
 import type { Model, Result } from "./scenarios/model.js"
 import * as Reference from "./scenarios/model.js"
+import * as MemoryStore from "./support/MemoryStore.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 // ---------------------------------------------------------------------------------------------
 // The real side and the commands.

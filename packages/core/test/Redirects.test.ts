@@ -10,7 +10,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import { Effect, Layer, Schema } from "effect"
-import * as Loopback from "./fixtures/Loopback.js"
+import * as Loopback from "./support/Loopback.js"
 
 const secret = "s3cret-client-value"
 

@@ -8,7 +8,7 @@ import * as AccessToken from "@tokenkeeper/core/AccessToken"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import { Effect, Redacted, TestClock } from "effect"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 const sent = (calls: ReadonlyArray<Scripted.Call>) =>
   calls.map((c) => c.refreshToken === undefined ? c.kind : `${c.kind} ${c.refreshToken}`)

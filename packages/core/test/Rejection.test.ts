@@ -7,8 +7,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import { Effect, Exit, Fiber, Option, TestClock } from "effect"
-import * as FakeResource from "./fixtures/FakeResource.js"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as FakeResource from "./support/FakeResource.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 describe("TokenService.authorize's rejection reader", () => {
   it.scoped("a rejection that never ends is cut at the request timeout, with the default error", () =>

@@ -7,7 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import { Effect, Fiber, Schedule, TestClock } from "effect"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 const settle = Effect.yieldNow().pipe(Effect.repeatN(50))
 

@@ -6,7 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import { Effect, Exit, Fiber, Option, Scope, TestClock } from "effect"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 /** `effect`'s exit, or none if it has not ended after a minute of test time. */
 const within = <A, E>(effect: Effect.Effect<A, E>) =>

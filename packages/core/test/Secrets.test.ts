@@ -7,8 +7,8 @@ import * as TokenService from "@tokenkeeper/core/TokenService"
 import * as Recorder from "@tokenkeeper/sandbox/Recorder"
 import { Cause, Duration, Effect, Fiber, Logger, LogLevel, Metric, MetricState, Redacted, TestClock } from "effect"
 import * as util from "node:util"
-import * as FakeResource from "./fixtures/FakeResource.js"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as FakeResource from "./support/FakeResource.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 /** Every access and refresh token of the scenario starts with this. */
 const secret = "s3cr3t-tok"

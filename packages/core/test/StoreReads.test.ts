@@ -9,7 +9,7 @@ import * as TokenService from "@tokenkeeper/core/TokenService"
 import * as TokenStore from "@tokenkeeper/core/TokenStore"
 import { Effect, Option, Ref } from "effect"
 import { vi } from "vitest"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 interface Counts {
   readonly load: number

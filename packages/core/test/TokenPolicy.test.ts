@@ -8,7 +8,7 @@ import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import { Duration, Effect, Exit, Fiber, Option, Redacted, Schedule, TestClock } from "effect"
 import * as Decision from "../src/internal/decision.js"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 const setup = (options: Scripted.Options, policy: TokenPolicy.TokenPolicy = TokenPolicy.defaults) =>
   Effect.gen(function*() {

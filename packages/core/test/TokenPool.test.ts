@@ -1,14 +1,14 @@
 /**
  * `TokenPool`: one token service per key, built once from a credentials lookup, released when idle
  * or evicted when the pool is full, rebuilt after its credentials are rotated; keys never share
- * a token. On TestClock, over the many-accounts endpoint of fixtures/Accounts.
+ * a token. On TestClock, over the many-accounts endpoint of support/Accounts.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenPool from "@tokenkeeper/core/TokenPool"
 import { Deferred, Duration, Effect, Exit, Fiber, Metric, MetricState, Option, Schema, Scope, TestClock } from "effect"
-import * as Accounts from "./fixtures/Accounts.js"
-import * as MemoryStore from "./fixtures/MemoryStore.js"
+import * as Accounts from "./support/Accounts.js"
+import * as MemoryStore from "./support/MemoryStore.js"
 
 /** No TestClock sleep behind each request: none of these stall. */
 const policy = TokenPolicy.make({ requestTimeout: Duration.infinity })

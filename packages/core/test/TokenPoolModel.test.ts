@@ -10,7 +10,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenPool from "@tokenkeeper/core/TokenPool"
 import { Duration, Effect, FastCheck as fc, Redacted, TestClock } from "effect"
-import * as Accounts from "./fixtures/Accounts.js"
+import * as Accounts from "./support/Accounts.js"
 
 const keys = ["k0", "k1", "k2", "k3", "k4"] as const
 type Key = typeof keys[number]

@@ -3,8 +3,8 @@ import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import { Duration, Effect, Exit, Fiber, Redacted, Schedule, TestClock } from "effect"
-import * as MemoryStore from "./fixtures/MemoryStore.js"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as MemoryStore from "./support/MemoryStore.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 /** Lets forked fibers (background renewals) run to their next suspension. */
 const settle = Effect.yieldNow().pipe(Effect.repeatN(50))

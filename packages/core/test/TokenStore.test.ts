@@ -7,8 +7,8 @@ import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import type { TokenStore } from "@tokenkeeper/core/TokenStore"
 import { Effect, Option, Redacted, TestClock } from "effect"
-import * as MemoryStore from "./fixtures/MemoryStore.js"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as MemoryStore from "./support/MemoryStore.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 const memoryStore = MemoryStore.make
 

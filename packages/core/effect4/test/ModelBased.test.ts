@@ -20,8 +20,8 @@ import * as fc from "fast-check"
 import type { Model, Result } from "../../test/scenarios/model.js"
 import * as Reference from "../../test/scenarios/model.js"
 import * as Telemetry from "../src/internal/telemetry.js"
-import * as MemoryStore from "./fixtures/MemoryStore.js"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as MemoryStore from "./support/MemoryStore.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 // ---------------------------------------------------------------------------------------------
 // The real side and the commands.

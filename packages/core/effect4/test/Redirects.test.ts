@@ -11,7 +11,7 @@ import { Cause, Effect, Layer, Option, Schema } from "effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import * as Loopback from "./fixtures/Loopback.js"
+import * as Loopback from "./support/Loopback.js"
 
 const secret = "s3cret-client-value"
 

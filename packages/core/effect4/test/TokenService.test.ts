@@ -4,8 +4,8 @@ import * as TokenService from "@tokenkeeper/core/effect4/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/effect4/TokenStore"
 import { Cause, Duration, Effect, Exit, Fiber, Option, Redacted, Schedule } from "effect"
 import { TestClock } from "effect/testing"
-import * as MemoryStore from "./fixtures/MemoryStore.js"
-import * as Scripted from "./fixtures/ScriptedEndpoint.js"
+import * as MemoryStore from "./support/MemoryStore.js"
+import * as Scripted from "./support/ScriptedEndpoint.js"
 
 /** Lets forked fibers (background renewals) run to their next suspension. */
 const settle = Effect.yieldNow.pipe(Effect.repeat({ times: 50 }))
