@@ -12,10 +12,15 @@ export default {
   plugins: ["@stryker-mutator/vitest-runner"],
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutate.config.ts", related: false },
+  // The renewal logic: core's Effect 3 modules, and the Effect-free rules both editions share
+  // (the phase/action decisions, reading a token response, its lifetime).
   mutate: [
     "packages/core/src/internal/*.ts",
     "packages/core/src/AccessToken.ts",
-    "packages/core/src/TokenPolicy.ts"
+    "packages/core/src/TokenPolicy.ts",
+    "packages/shared/src/Decision.ts",
+    "packages/shared/src/Lifetime.ts",
+    "packages/shared/src/TokenResponse.ts"
   ],
   coverageAnalysis: "perTest",
   concurrency: 2,
