@@ -224,7 +224,7 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       yield* call
       yield* call
       yield* ps.control.configure({ singleUse: false })
-      // Tokens that the resource refuses at once: the retry meets a second 401.
+      // Tokens that expire before their answer arrives: never sent, each attempt a Network timeout.
       yield* ps.control.configure({ accessLifetime: 0.002, expiresIn: 60 })
       yield* renewNow(tokens)
       yield* fail(client.post("/api/v1/transactions", { body: HttpBody.unsafeJson({ amount: 5 }) }))
@@ -268,7 +268,8 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       yield* partner.control.revokeAccessTokens
       yield* call
       yield* tokens.withFreshToken(Effect.zipRight(call, call))
-      yield* partner.control.configure({ accessLifetime: 0.002, expiresIn: 60 })
+      // Opaque tokens that say 60 s but that the resource refuses at once: the retry meets a second 401.
+      yield* partner.control.configure({ accessLifetime: 0.002, expiresIn: 60, opaqueTokens: true })
       yield* renewNow(tokens)
       yield* fail(client.get("/api/bookings"))
       yield* partner.control.reset
@@ -389,7 +390,7 @@ layer(Layer.merge(Sandbox.layer(), NodeHttpClient.layerUndici), { excludeTestSer
         for (
           const [provider, kinds] of [
             ["Localpayment", ["Network/status", "Invalid/forbidden", "Invalid/credentials"]],
-            ["PaySecurez", ["Network/status", "Invalid/token", "Invalid/credentials"]],
+            ["PaySecurez", ["Network/status", "Network/timeout", "Invalid/credentials"]],
             ["Partner", ["Invalid/response", "Invalid/token", "Invalid/credentials"]],
             ["OAuth2", ["Invalid/credentials"]]
           ] as const

@@ -43,16 +43,20 @@ const throttled = (retryAfter: Duration.DurationInput) =>
   })
 
 /**
- * The exit of `get` once the clock has moved `seconds`, if it ends without more clock time. Polling
- * right after the last adjust is not enough: the fiber may not have had its turn yet on a busy
- * machine, so it gets a few real seconds to finish. The renewal runs in a fiber of the service's
- * scope, which `TestClock.adjust` does not wait for: after each step it gets turns to reach its
- * next sleep, or a sleep it starts late (a timeout, a retry's delay) ends past the last step.
+ * The exit of `get` once the clock has moved `seconds`, if it ends without more clock time than a
+ * few steps of slack. The renewal runs in a fiber of the service's scope, which `TestClock.adjust`
+ * does not wait for: after each 100 ms step it gets turns to reach its next sleep, but on a loaded
+ * machine a sleep (a timeout, a retry's delay) can still start a step late and end a step past the
+ * bound, so the clock goes on by up to 300 ms once `seconds` have passed. A bound broken by more
+ * than that fails, and so does a request that never ends. The fiber then gets a few real seconds to
+ * finish, as polling right after the last step can come before its turn.
  */
 const after = (seconds: number, get: Effect.Effect<unknown, unknown>) =>
   Effect.gen(function*() {
     const fiber = yield* Effect.fork(get)
-    for (let i = 0; i < seconds * 10; i++) {
+    const steps = seconds * 10
+    for (let i = 0; i < steps + 3; i++) {
+      if (i >= steps && Option.isSome(yield* Fiber.poll(fiber))) break
       yield* TestClock.adjust("100 millis")
       yield* Effect.yieldNow().pipe(Effect.repeatN(20))
     }
