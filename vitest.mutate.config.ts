@@ -23,6 +23,14 @@ class QuickestFirst extends BaseSequencer {
 // The tests StrykerJS runs against each mutant of core (`pnpm mutate`): core's own tests only, so
 // that one mutant's run stays short. Not part of `pnpm test`.
 export default defineConfig({
+  // Core reaches @tokenkeeper/shared through a workspace link that StrykerJS's sandbox leaves
+  // pointing at the original sources: resolve it to the sandbox's own (mutated) copy.
+  resolve: {
+    alias: [{
+      find: /^@tokenkeeper\/shared\/(.*)$/,
+      replacement: Path.join(import.meta.dirname, "packages/shared/src/$1.ts")
+    }]
+  },
   test: {
     include: ["packages/core/test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/build/**"],
