@@ -1,0 +1,82 @@
+// The Effect 4 edition of every package, generated from its Effect 3 sources: run by `pnpm check`,
+// `pnpm build`, `pnpm test:effect4` and after `pnpm install`; never edit its output.
+//
+// Each package is written once, in packages/<pkg>/src and packages/<pkg>/test. Where Effect 3 and
+// Effect 4 differ, the code goes through a small per-line module (src/internal/edition.ts,
+// test/support/edition.ts) that has a second version in packages/<pkg>/effect4/overlay/. For each
+// package with an effect4/ workspace package, this script
+//   1. copies src/ and test/ into effect4/src/ and effect4/test/ (both git-ignored);
+//   2. copies effect4/overlay/ over them (a file there replaces the Effect 3 file of the same path);
+//   3. rewrites module specifiers: @tokenkeeper/<pkg> → @tokenkeeper/<pkg>/effect4 (except the
+//      Effect-free @tokenkeeper/shared), and @effect/platform/<Module> → effect/http/<Module>.
+// Inside effect4/, `effect` resolves to 4.x, so the same text type-checks and runs on Effect 4.
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+
+const root = Path.resolve(import.meta.dirname, "..")
+const packagesDir = Path.join(root, "packages")
+const generated = ["src", "test"]
+
+// Effect 3's @effect/platform modules and where Effect 4 keeps them (checked against effect 4.1's exports).
+const platformModules = {
+  FetchHttpClient: "effect/http/FetchHttpClient",
+  Headers: "effect/http/Headers",
+  HttpBody: "effect/http/HttpBody",
+  HttpClient: "effect/http/HttpClient",
+  HttpClientError: "effect/http/HttpClientError",
+  HttpClientRequest: "effect/http/HttpClientRequest",
+  HttpClientResponse: "effect/http/HttpClientResponse",
+  HttpMethod: "effect/http/HttpMethod",
+  HttpServer: "effect/http/HttpServer",
+  HttpServerError: "effect/http/HttpServerError",
+  HttpServerRequest: "effect/http/HttpServerRequest",
+  HttpServerResponse: "effect/http/HttpServerResponse",
+  UrlParams: "effect/http/UrlParams"
+}
+
+const rewrite = (text) =>
+  text
+    .replace(
+      /((?:from|import)\s*\(?\s*")@tokenkeeper\/(?!shared\b)([a-z0-9]+)((?:\/[^"]*)?")/g,
+      (_, before, pkg, rest) => `${before}@tokenkeeper/${pkg}/effect4${rest}`
+    )
+    .replace(/((?:from|import)\s*\(?\s*")@effect\/platform\/([A-Za-z]+)"/g, (whole, before, module) => {
+      const target = platformModules[module]
+      if (target === undefined) throw new Error(`no Effect 4 home known for @effect/platform/${module}`)
+      return `${before}${target}"`
+    })
+
+const copyTree = (from, to, header) => {
+  for (const entry of Fs.readdirSync(from, { withFileTypes: true })) {
+    const source = Path.join(from, entry.name)
+    const target = Path.join(to, entry.name)
+    if (entry.isDirectory()) {
+      Fs.mkdirSync(target, { recursive: true })
+      copyTree(source, target, header)
+    } else if (/\.(ts|mts|tsx)$/.test(entry.name)) {
+      const origin = Path.relative(root, source)
+      const text = rewrite(Fs.readFileSync(source, "utf8"))
+      // a shebang must stay the first line
+      const shebang = text.startsWith("#!") ? text.slice(0, text.indexOf("\n") + 1) : ""
+      Fs.writeFileSync(target, `${shebang}${header(origin)}${text.slice(shebang.length)}`)
+    } else {
+      Fs.copyFileSync(source, target)
+    }
+  }
+}
+
+const generatedFrom = (origin) => `// Generated from ${origin} by scripts/effect4.mjs: edit that file, not this one.\n`
+
+for (const name of Fs.readdirSync(packagesDir)) {
+  const pkg = Path.join(packagesDir, name)
+  const edition = Path.join(pkg, "effect4")
+  if (!Fs.existsSync(Path.join(edition, "package.json"))) continue
+  for (const dir of generated) {
+    Fs.rmSync(Path.join(edition, dir), { recursive: true, force: true })
+    if (!Fs.existsSync(Path.join(pkg, dir))) continue
+    Fs.mkdirSync(Path.join(edition, dir), { recursive: true })
+    copyTree(Path.join(pkg, dir), Path.join(edition, dir), generatedFrom)
+  }
+  const overlay = Path.join(edition, "overlay")
+  if (Fs.existsSync(overlay)) copyTree(overlay, edition, generatedFrom)
+}
