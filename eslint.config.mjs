@@ -4,7 +4,8 @@ import tseslint from "typescript-eslint"
 
 export default tseslint.config(
   // .stryker-tmp and reports hold `pnpm mutate`'s sandboxes (instrumented copies of the sources) and reports.
-  { ignores: ["**/build", "**/dist", "**/docs", "**/node_modules", "**/*.md", "**/*.json", ".stryker-tmp", "reports"] },
+  // packages/*/effect4/{src,test} are generated from packages/*/{src,test} (scripts/effect4.mjs): linted there.
+  { ignores: ["packages/*/effect4/src", "packages/*/effect4/test", "**/build", "**/dist", "**/docs", "**/node_modules", "**/*.md", "**/*.json", ".stryker-tmp", "reports"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...effectEslint.configs.dprint,
@@ -33,7 +34,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ["packages/*/src/**/*", "packages/*/effect4/src/**/*"],
+    files: ["packages/*/src/**/*", "packages/*/effect4/overlay/src/**/*"],
     rules: {
       "no-console": "error",
       "@effect/no-import-from-barrel-package": ["error", { packageNames: ["effect", "@effect/platform"] }]

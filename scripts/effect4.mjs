@@ -17,22 +17,12 @@ const root = Path.resolve(import.meta.dirname, "..")
 const packagesDir = Path.join(root, "packages")
 const generated = ["src", "test"]
 
-// Effect 3's @effect/platform modules and where Effect 4 keeps them (checked against effect 4.1's exports).
-const platformModules = {
-  FetchHttpClient: "effect/http/FetchHttpClient",
-  Headers: "effect/http/Headers",
-  HttpBody: "effect/http/HttpBody",
-  HttpClient: "effect/http/HttpClient",
-  HttpClientError: "effect/http/HttpClientError",
-  HttpClientRequest: "effect/http/HttpClientRequest",
-  HttpClientResponse: "effect/http/HttpClientResponse",
-  HttpMethod: "effect/http/HttpMethod",
-  HttpServer: "effect/http/HttpServer",
-  HttpServerError: "effect/http/HttpServerError",
-  HttpServerRequest: "effect/http/HttpServerRequest",
-  HttpServerResponse: "effect/http/HttpServerResponse",
-  UrlParams: "effect/http/UrlParams"
-}
+// Effect 3's @effect/platform modules that Effect 4 keeps in effect/http (checked against effect 4.1's exports).
+const httpModules = new Set([
+  "Cookies", "FetchHttpClient", "Headers", "HttpBody", "HttpClient", "HttpClientError", "HttpClientRequest",
+  "HttpClientResponse", "HttpMethod", "HttpMiddleware", "HttpRouter", "HttpServer", "HttpServerError",
+  "HttpServerRequest", "HttpServerRespondable", "HttpServerResponse", "Url", "UrlParams"
+])
 
 const rewrite = (text) =>
   text
@@ -40,10 +30,10 @@ const rewrite = (text) =>
       /((?:from|import)\s*\(?\s*")@tokenkeeper\/(?!shared\b)([a-z0-9]+)((?:\/[^"]*)?")/g,
       (_, before, pkg, rest) => `${before}@tokenkeeper/${pkg}/effect4${rest}`
     )
-    .replace(/((?:from|import)\s*\(?\s*")@effect\/platform\/([A-Za-z]+)"/g, (whole, before, module) => {
-      const target = platformModules[module]
-      if (target === undefined) throw new Error(`no Effect 4 home known for @effect/platform/${module}`)
-      return `${before}${target}"`
+    .replace(/((?:from|import)\s*\(?\s*")@effect\/platform(?:\/([A-Za-z]+))?"/g, (_, before, module) => {
+      if (module === undefined) return `${before}effect/http"`
+      if (!httpModules.has(module)) throw new Error(`no Effect 4 home known for @effect/platform/${module}`)
+      return `${before}effect/http/${module}"`
     })
 
 const copyTree = (from, to, header) => {
