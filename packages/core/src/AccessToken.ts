@@ -10,6 +10,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Jwt from "./Jwt.js"
 import { Invalid } from "./TokenError.js"
+import * as Edition from "./internal/edition.js"
 
 /**
  * A bearer token valid until `expiresAt`, its value `Redacted` (see `@tokenkeeper/shared`'s
@@ -53,7 +54,7 @@ export const lifetime: (token: AccessToken | RefreshToken) => number = SharedTok
 export const sameValue = (a: AccessToken | RefreshToken, b: AccessToken | RefreshToken): boolean =>
   a === b || Redacted.value(a.value) === Redacted.value(b.value)
 
-const millisOf = (input: Duration.DurationInput | undefined) =>
+const millisOf = (input: Edition.DurationInput | undefined) =>
   input === undefined ? undefined : Duration.toMillis(input)
 
 /**
@@ -66,8 +67,8 @@ const millisOf = (input: Duration.DurationInput | undefined) =>
  */
 export interface TokenResponse extends Omit<SharedTokenResponse.Input, "defaultLifetime" | "defaultRefreshLifetime"> {
   readonly provider: string
-  readonly defaultLifetime?: Duration.DurationInput | undefined
-  readonly defaultRefreshLifetime?: Duration.DurationInput | undefined
+  readonly defaultLifetime?: Edition.DurationInput | undefined
+  readonly defaultRefreshLifetime?: Edition.DurationInput | undefined
 }
 
 /**
@@ -107,7 +108,7 @@ export const fromResponse = (response: TokenResponse): Effect.Effect<Grant, Inva
     const { access, refresh } = reading
     return Effect.succeed({
       access: { ...access, value: Redacted.make(access.value), type: "Bearer" },
-      refresh: Option.map(Option.fromNullable(refresh), (token) => ({ ...token, value: Redacted.make(token.value) }))
+      refresh: Option.map(Edition.fromNullable(refresh), (token) => ({ ...token, value: Redacted.make(token.value) }))
     })
   })
 
@@ -119,6 +120,6 @@ export const fromResponse = (response: TokenResponse): Effect.Effect<Grant, Inva
  * @category constructors
  */
 export const refreshToken = (value: Redacted.Redacted<string>, now: number): RefreshToken => {
-  const exp = Option.flatMap(Jwt.claims(Redacted.value(value)), (c) => Option.fromNullable(c.exp))
+  const exp = Option.flatMap(Jwt.claims(Redacted.value(value)), (c) => Edition.fromNullable(c.exp))
   return { value, issuedAt: now, expiresAt: Option.getOrUndefined(Option.map(exp, (s) => s * 1000)) }
 }

@@ -5,12 +5,11 @@
  *
  * @since 0.1.0
  */
-import * as Either from "effect/Either"
-import * as Encoding from "effect/Encoding"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Edition from "./internal/edition.js"
 
-const NumericDate = Schema.Number.pipe(Schema.finite())
+const NumericDate = Edition.Finite
 
 /**
  * The registered claims tokenkeeper reads, plus the scope claims used by the providers it speaks
@@ -29,7 +28,7 @@ export class Claims extends Schema.Class<Claims>("@tokenkeeper/core/Jwt/Claims")
   scope: Schema.optional(Schema.String)
 }) {}
 
-const decodeClaims = Schema.decodeUnknownOption(Schema.parseJson(Claims))
+const decodeClaims = Schema.decodeUnknownOption(Edition.parseJson(Claims))
 
 /**
  * The claims of `token` if it is a JWT whose payload is a JSON object with well-typed claims.
@@ -53,8 +52,5 @@ const decodeClaims = Schema.decodeUnknownOption(Schema.parseJson(Claims))
 export const claims = (token: string): Option.Option<Claims> => {
   const parts = token.split(".")
   if (parts.length !== 3) return Option.none()
-  return Encoding.decodeBase64UrlString(parts[1]!).pipe(
-    Either.getRight,
-    Option.flatMap(decodeClaims)
-  )
+  return Option.flatMap(Edition.decodeBase64Url(parts[1]!), decodeClaims)
 }

@@ -10,7 +10,6 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -21,6 +20,7 @@ import type { TokenError } from "./TokenError.js"
 import type { TokenPolicy } from "./TokenPolicy.js"
 import * as TokenService from "./TokenService.js"
 import type { TokenStore } from "./TokenStore.js"
+import * as Edition from "./internal/edition.js"
 
 /**
  * A provider's API client: requests relative to its base URL, with a bearer token attached.
@@ -62,8 +62,8 @@ export interface Spec {
  * @category models
  */
 export interface Tags<TokensId, ClientId> {
-  readonly tokens: Context.Tag<TokensId, TokenService.Service>
-  readonly client: Context.Tag<ClientId, AuthorizedClient>
+  readonly tokens: Edition.Tag<TokensId, TokenService.Service>
+  readonly client: Edition.Tag<ClientId, AuthorizedClient>
 }
 
 /**
@@ -113,7 +113,7 @@ export const layer = <TokensId, ClientId, E, R>(
   tags: Tags<TokensId, ClientId>,
   make: Effect.Effect<Provider, E, R>
 ): Layer.Layer<TokenService.TokenService | TokensId | ClientId, E, Exclude<R, Scope.Scope>> =>
-  Layer.scopedContext(
+  Edition.layerScopedContext(
     Effect.map(make, ({ client, tokens }) =>
       Context.make(TokenService.TokenService, tokens).pipe(
         Context.add(tags.tokens, tokens),
@@ -128,7 +128,7 @@ export const layer = <TokensId, ClientId, E, R>(
  * @since 0.1.0
  * @category models
  */
-export type Configs<Options> = { readonly [K in keyof Options]: Config.Config.Wrap<Options[K]> }
+export type Configs<Options> = { readonly [K in keyof Options]: Edition.ConfigWrap<Options[K]> }
 
 /**
  * The options read by `defaults`, where `given` has no `Config` of its own for them.
@@ -145,7 +145,7 @@ export const config = <Options>(
   for (const [key, value] of Object.entries(given)) {
     if (value !== undefined) merged[key] = value
   }
-  return Config.unwrap(merged as unknown as Config.Config.Wrap<Options>)
+  return Config.unwrap(merged as unknown as Edition.ConfigWrap<Options>)
 }
 
 /**
@@ -158,7 +158,7 @@ export const layerConfig = <Options, ROut, E, RIn>(
   layer: (options: Options) => Layer.Layer<ROut, E, RIn>,
   defaults: Configs<Options>,
   given?: Partial<Configs<Options>>
-): Layer.Layer<ROut, E | ConfigError.ConfigError, RIn> => Layer.unwrapEffect(Effect.map(config(defaults, given), layer))
+): Layer.Layer<ROut, E | Edition.ConfigFailure, RIn> => Edition.layerUnwrap(Effect.map(config(defaults, given), layer))
 
 /**
  * `yield* XClient.post("/path", …)` style accessors for a provider's client tag.
@@ -166,13 +166,13 @@ export const layerConfig = <Options, ROut, E, RIn>(
  * @since 0.1.0
  * @category accessors
  */
-export const accessors = <ClientId>(tag: Context.Tag<ClientId, AuthorizedClient>) => {
-  type Response = Effect.Effect.Success<ReturnType<AuthorizedClient["execute"]>>
+export const accessors = <ClientId>(tag: Edition.Tag<ClientId, AuthorizedClient>) => {
+  type Response = Edition.Success<ReturnType<AuthorizedClient["execute"]>>
   type Failure = HttpClientError.HttpClientError | TokenError
   const withClient = (f: (client: AuthorizedClient) => Effect.Effect<Response, Failure>) => Effect.flatMap(tag, f)
   return {
     execute: (request: HttpClientRequest.HttpClientRequest) => withClient((c) => c.execute(request)),
-    get: (url: string, options?: HttpClientRequest.Options.NoBody) => withClient((c) => c.get(url, options)),
+    get: (url: string, options?: Edition.NoBodyOptions) => withClient((c) => c.get(url, options)),
     post: (url: string, options?: HttpClientRequest.Options.NoUrl) => withClient((c) => c.post(url, options)),
     put: (url: string, options?: HttpClientRequest.Options.NoUrl) => withClient((c) => c.put(url, options)),
     patch: (url: string, options?: HttpClientRequest.Options.NoUrl) => withClient((c) => c.patch(url, options)),

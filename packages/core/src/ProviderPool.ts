@@ -12,9 +12,6 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as ConfigError from "effect/ConfigError"
-import type * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
@@ -29,6 +26,7 @@ import * as TokenPolicy from "./TokenPolicy.js"
 import * as TokenPool from "./TokenPool.js"
 import type * as TokenService from "./TokenService.js"
 import type { TokenStore } from "./TokenStore.js"
+import * as Edition from "./internal/edition.js"
 
 /**
  * The credentials lookup failed (the database or secret manager could not be read); `cause` is
@@ -128,7 +126,7 @@ export interface Options<K, C, E, R> {
   /** Each key's own store: its own entry and lock, never shared with another key. None by default. */
   readonly store?: ((key: K) => TokenStore) | undefined
   /** A key unused this long is released. Default 10 minutes. */
-  readonly idleTimeToLive?: Duration.DurationInput | undefined
+  readonly idleTimeToLive?: Edition.DurationInput | undefined
   /** At most this many keys keep a service; the least recently used idle one goes first. Default 10,000. */
   readonly capacity?: number | undefined
   /** The key as a metric label and span attribute; absent by default (bound its cardinality). */
@@ -187,7 +185,7 @@ export const makeWith = <K, C, E, R>(
  * @category layers
  */
 export const layerWith = <Id, K, C, E, R>(
-  tag: Context.Tag<Id, Tagged<K>>,
+  tag: Edition.Tag<Id, Tagged<K>>,
   settings: Settings<K, C>,
   options: Options<K, C, E, R>
 ): Layer.Layer<Id, Invalid, HttpClient.HttpClient | Exclude<R, Scope.Scope>> => {
@@ -210,7 +208,7 @@ export const layerConfig = <Location, Rest, ROut, E, RIn>(
   defaults: Provider.Configs<Location>,
   locationKeys: ReadonlyArray<keyof Location>,
   options: Rest & Partial<Provider.Configs<Location>>
-): Layer.Layer<ROut, E | ConfigError.ConfigError, RIn> => {
+): Layer.Layer<ROut, E | Edition.ConfigFailure, RIn> => {
   const given: Record<string, unknown> = {}
   const rest: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(options)) {
@@ -239,9 +237,9 @@ export type Tagged<K> = ProviderPool<K, CredentialsUnavailable>
  * @category layers
  */
 export const layer = <Id, K, E, R>(
-  tag: Context.Tag<Id, Tagged<K>>,
+  tag: Edition.Tag<Id, Tagged<K>>,
   make: Effect.Effect<Tagged<K>, E, R>
-): Layer.Layer<Id, E, Exclude<R, Scope.Scope>> => Layer.scoped(tag, make)
+): Layer.Layer<Id, E, Exclude<R, Scope.Scope>> => Edition.layerScoped(tag, make)
 
 /**
  * `yield* XPool.post(key, "/path", …)` style accessors for a provider's pool tag, each call naming
@@ -250,9 +248,9 @@ export const layer = <Id, K, E, R>(
  * @since 0.1.0
  * @category accessors
  */
-export const accessors = <Id, K>(tag: Context.Tag<Id, Tagged<K>>) => {
+export const accessors = <Id, K>(tag: Edition.Tag<Id, Tagged<K>>) => {
   type Client = KeyClient<CredentialsUnavailable>
-  type Response = Effect.Effect.Success<ReturnType<Client["execute"]>>
+  type Response = Edition.Success<ReturnType<Client["execute"]>>
   type Failure = HttpClientError.HttpClientError | TokenPool.PoolError<CredentialsUnavailable>
   const withClient = (key: K, f: (client: Client) => Effect.Effect<Response, Failure>) =>
     Effect.flatMap(tag, (pool) => f(pool.client(key)))
@@ -265,7 +263,7 @@ export const accessors = <Id, K>(tag: Context.Tag<Id, Tagged<K>>) => {
     withFreshToken: (key: K) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.flatMap(tag, (pool) => pool.tokens.withFreshToken(key)(effect)),
     execute: (key: K, request: HttpClientRequest.HttpClientRequest) => withClient(key, (c) => c.execute(request)),
-    get: (key: K, url: string, options?: HttpClientRequest.Options.NoBody) =>
+    get: (key: K, url: string, options?: Edition.NoBodyOptions) =>
       withClient(key, (c) => c.get(url, options)),
     post: (key: K, url: string, options?: HttpClientRequest.Options.NoUrl) =>
       withClient(key, (c) => c.post(url, options)),

@@ -25,6 +25,7 @@ import * as TokenErrorMessage from "@tokenkeeper/shared/TokenErrorMessage"
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as Edition from "./internal/edition.js"
 
 const status = Schema.optional(Schema.Int)
 
@@ -41,7 +42,7 @@ const status = Schema.optional(Schema.Int)
  * @since 0.1.0
  * @category models
  */
-export const InvalidReason = Schema.Literal("credentials", "request", "forbidden", "token", "response", "config")
+export const InvalidReason = Edition.literals("credentials", "request", "forbidden", "token", "response", "config")
 
 /**
  * @since 0.1.0
@@ -79,7 +80,7 @@ export class Invalid extends Schema.TaggedError<Invalid>("@tokenkeeper/core/Inva
  * @since 0.1.0
  * @category models
  */
-export const ExpiredReason = Schema.Literal("refresh", "token")
+export const ExpiredReason = Edition.literals("refresh", "token")
 
 /**
  * @since 0.1.0
@@ -113,7 +114,7 @@ export class Expired extends Schema.TaggedError<Expired>("@tokenkeeper/core/Expi
  * @since 0.1.0
  * @category models
  */
-export const NetworkReason = Schema.Literal("transport", "timeout", "status")
+export const NetworkReason = Edition.literals("transport", "timeout", "status")
 
 /**
  * @since 0.1.0
@@ -133,7 +134,7 @@ export class Network extends Schema.TaggedError<Network>("@tokenkeeper/core/Netw
   provider: Schema.String,
   reason: NetworkReason,
   status,
-  retryAfter: Schema.optional(Schema.DurationFromSelf),
+  retryAfter: Schema.optional(Edition.DurationSchema),
   /**
    * What failed, as far as it is safe to say: the transport's error code and the host and port
    * (`ECONNREFUSED api.example.com:443`), or the time limit. Never a URL's query, a body or a secret.
@@ -153,7 +154,7 @@ export class Network extends Schema.TaggedError<Network>("@tokenkeeper/core/Netw
  * @since 0.1.0
  * @category errors
  */
-export const TokenError = Schema.Union(Expired, Invalid, Network)
+export const TokenError = Edition.union(Expired, Invalid, Network)
 
 /**
  * @since 0.1.0

@@ -24,6 +24,7 @@ import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schedule from "effect/Schedule"
 import type { Invalid, TokenError } from "./TokenError.js"
+import * as Edition from "./internal/edition.js"
 
 /**
  * The policy's fields are documented in `@tokenkeeper/shared/Policy`, the shape both Effect editions share.
@@ -35,8 +36,8 @@ export interface TokenPolicy
   extends Policy.Policy<Duration.Duration, Schedule.Schedule<unknown, TokenError>, Schedule.Schedule<unknown, Invalid>>
 {}
 
-const fraction = (max: Duration.DurationInput, share: number) => {
-  const limit = Duration.decode(max)
+const fraction = (max: Edition.DurationInput, share: number) => {
+  const limit = Edition.decodeDuration(max)
   return (lifetime: Duration.Duration) => Duration.min(limit, Duration.millis(Duration.toMillis(lifetime) * share))
 }
 
@@ -47,12 +48,9 @@ const fraction = (max: Duration.DurationInput, share: number) => {
 export const defaults: TokenPolicy = {
   refreshWindow: fraction("60 seconds", 0.2),
   hardMargin: fraction("5 seconds", 0.05),
-  retry: Schedule.exponential("200 millis", 2).pipe(
-    Schedule.jittered,
-    Schedule.intersect(Schedule.recurs(4))
-  ),
+  retry: Edition.scheduleBoth(Schedule.jittered(Schedule.exponential("200 millis", 2)), Schedule.recurs(4)),
   maxRetryAfter: Duration.seconds(30),
-  coolDown: Schedule.exponential("5 seconds", 2).pipe(Schedule.union(Schedule.spaced("5 minutes"))),
+  coolDown: Edition.scheduleEither(Schedule.exponential("5 seconds", 2), Schedule.spaced("5 minutes")),
   requestTimeout: Duration.seconds(10),
   totalTimeout: Duration.seconds(10),
   reuse: "cached",
@@ -68,7 +66,7 @@ export const defaults: TokenPolicy = {
 export interface Options extends
   Policy.Options<
     Duration.Duration,
-    Duration.DurationInput,
+    Edition.DurationInput,
     Schedule.Schedule<unknown, TokenError>,
     Schedule.Schedule<unknown, Invalid>
   >
@@ -80,7 +78,7 @@ const window = (
 ): TokenPolicy["refreshWindow"] => {
   if (input === undefined) return fallback
   if (Predicate.isFunction(input)) return input
-  const fixed = Duration.decode(input)
+  const fixed = Edition.decodeDuration(input)
   return () => fixed
 }
 
@@ -110,19 +108,19 @@ const window = (
 export const make = (options: Options = {}): TokenPolicy => {
   const requestTimeout = options.requestTimeout === undefined
     ? defaults.requestTimeout
-    : Duration.decode(options.requestTimeout)
+    : Edition.decodeDuration(options.requestTimeout)
   return {
     refreshWindow: window(options.refreshWindow, defaults.refreshWindow),
     hardMargin: window(options.hardMargin, defaults.hardMargin),
     retry: options.retry ?? defaults.retry,
     maxRetryAfter: options.maxRetryAfter === undefined
       ? defaults.maxRetryAfter
-      : Duration.decode(options.maxRetryAfter),
+      : Edition.decodeDuration(options.maxRetryAfter),
     coolDown: options.coolDown ?? defaults.coolDown,
     requestTimeout,
     totalTimeout: options.totalTimeout === undefined
       ? Duration.max(defaults.totalTimeout, requestTimeout)
-      : Duration.decode(options.totalTimeout),
+      : Edition.decodeDuration(options.totalTimeout),
     reuse: options.reuse ?? defaults.reuse,
     renewAhead: options.renewAhead ?? defaults.renewAhead
   }

@@ -64,6 +64,7 @@ import type { TokenError } from "./TokenError.js"
 import * as TokenPolicy from "./TokenPolicy.js"
 import * as TokenService from "./TokenService.js"
 import type { TokenStore } from "./TokenStore.js"
+import * as Edition from "./internal/edition.js"
 
 /**
  * The credentials lookup found no account for the key. `account` is the key as the pool's
@@ -139,7 +140,7 @@ export interface Options<K, C, E, R> {
   /** Each key's own store (its own entry and lock); `TokenStore.local` when absent. */
   readonly store?: ((key: K) => TokenStore) | undefined
   /** A key unused this long is released, with its renewals. Default 10 minutes. */
-  readonly idleTimeToLive?: Duration.DurationInput | undefined
+  readonly idleTimeToLive?: Edition.DurationInput | undefined
   /**
    * At most this many keys keep a service: a new key releases the least recently used idle one.
    * Keys with a call under way are never released; when all are busy, the pool holds more until
@@ -178,14 +179,14 @@ export const make = <K, C, E, R>(
   Effect.gen(function*() {
     const provider = options.provider
     const policy = options.policy ?? TokenPolicy.defaults
-    const idleTimeToLive = Duration.decode(options.idleTimeToLive ?? defaults.idleTimeToLive)
+    const idleTimeToLive = Edition.decodeDuration(options.idleTimeToLive ?? defaults.idleTimeToLive)
     const slots = Slots.make<K, TokenService.Service>(options.capacity ?? defaults.capacity)
     const released = Telemetry.poolReleases(provider)
     const label = options.label
     const labelled = label === undefined
       ? <A, E2, R2>(_: K, effect: Effect.Effect<A, E2, R2>) => effect
       : <A, E2, R2>(key: K, effect: Effect.Effect<A, E2, R2>) =>
-        effect.pipe(Effect.tagMetrics("key", label(key)), Effect.annotateSpans("tokenkeeper.key", label(key)))
+        effect.pipe(Edition.withMetricLabel("key", label(key)), Effect.annotateSpans("tokenkeeper.key", label(key)))
 
     /** Runs in the slot's own scope (the `RcMap` entry's): the service's renewals end with it. */
     const build = (slot: Slots.Slot<K, TokenService.Service>) =>
@@ -203,7 +204,7 @@ export const make = <K, C, E, R>(
         })
       ).pipe(
         // A failed build is not kept: the next call on the key looks its account up again.
-        Effect.tapErrorCause(() => Effect.sync(() => Slots.failed(slot)))
+        Edition.tapErrorCause(() => Effect.sync(() => Slots.failed(slot)))
       )
 
     // Slots are keys of the map by identity: a slot retired (rotated credentials) and its
@@ -213,7 +214,7 @@ export const make = <K, C, E, R>(
 
     /** Closes a retired slot's service now, or when the last call holding it ends. */
     const close = (slot: Slots.Slot<K, TokenService.Service>, reason: Telemetry.PoolRelease) =>
-      Effect.zipRight(released[reason], RcMap.invalidate(services, slot))
+      Effect.andThen(released[reason], RcMap.invalidate(services, slot))
 
     const retire = (slot: Slots.Slot<K, TokenService.Service>, reason: Telemetry.PoolRelease) =>
       Slots.retire(slots, slot) ? close(slot, reason) : Effect.void
@@ -231,20 +232,20 @@ export const make = <K, C, E, R>(
       Effect.uninterruptibleMask((restore) =>
         Effect.suspend(() => {
           const { evicted, slot, stale } = Slots.acquire(slots, key, now)
-          const evictions = Effect.zipRight(
+          const evictions = Effect.andThen(
             stale === undefined ? Effect.void : close(stale, "failed"),
             Effect.forEach(evicted, (slot) => close(slot, "capacity"), { discard: true })
           )
           // Interruptible, as the caller is: the build forked by `RcMap.get` inherits it, and so
           // do the service's own fibers, which must end when the pool closes the key.
           const use = restore(RcMap.get(services, slot)).pipe(
-            Effect.tapErrorCause(() => slot.state === "failed" ? retire(slot, "failed") : Effect.void),
+            Edition.tapErrorCause(() => slot.state === "failed" ? retire(slot, "failed") : Effect.void),
             Effect.flatMap((service) => restore(f(service))),
             Effect.scoped
           )
-          return Effect.zipRight(evictions, use).pipe(
+          return Effect.andThen(evictions, use).pipe(
             Effect.ensuring(
-              Effect.clockWith((clock) => Effect.sync(() => Slots.release(slot, clock.unsafeCurrentTimeMillis())))
+              Effect.clockWith((clock) => Effect.sync(() => Slots.release(slot, Edition.clockNow(clock))))
             )
           )
         })
@@ -252,7 +253,7 @@ export const make = <K, C, E, R>(
 
     // The hot path: a key whose service is built and whose token is fresh, answered at once.
     const get = (key: K): Effect.Effect<AccessToken, PoolError<E>> =>
-      Effect.withFiberRuntime((fiber) => {
+      Edition.withFiber((fiber) => {
         const now = Machine.now(fiber)
         const hot = Slots.hot(slots, key, fiber, now)
         return hot !== undefined ? hot : labelled(key, withService(key, now, (service) => service.get))
@@ -271,7 +272,7 @@ export const make = <K, C, E, R>(
                 key,
                 withService(
                   key,
-                  clock.unsafeCurrentTimeMillis(),
+                  Edition.clockNow(clock),
                   (service) => service.authorize(client, options).execute(request)
                 )
               )
@@ -281,7 +282,7 @@ export const make = <K, C, E, R>(
 
     const withFreshToken = (key: K) => <A, E2, R2>(effect: Effect.Effect<A, E2, R2>) =>
       Effect.clockWith((clock) =>
-        labelled(key, withService(key, clock.unsafeCurrentTimeMillis(), (service) => service.withFreshToken(effect)))
+        labelled(key, withService(key, Edition.clockNow(clock), (service) => service.withFreshToken(effect)))
       )
 
     const invalidate = (key: K) =>
@@ -294,7 +295,7 @@ export const make = <K, C, E, R>(
       const idleMillis = Duration.toMillis(idleTimeToLive)
       const sweep = Effect.clockWith((clock) =>
         Effect.forEach(
-          Slots.idle(slots, clock.unsafeCurrentTimeMillis() - idleMillis),
+          Slots.idle(slots, Edition.clockNow(clock) - idleMillis),
           (slot) => retire(slot, "idle"),
           { discard: true }
         )

@@ -8,20 +8,18 @@
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as Headers from "@effect/platform/Headers"
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as UrlParams from "@effect/platform/UrlParams"
 import * as Rules from "@tokenkeeper/shared/TokenRequest"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { TokenError } from "./TokenError.js"
 import { Invalid, Network } from "./TokenError.js"
+import * as Edition from "./internal/edition.js"
 
 /**
  * A `Retry-After` header (delay in seconds, or an HTTP date) as a duration from `now`.
@@ -78,7 +76,7 @@ export interface Exchange<A, I> {
   readonly provider: string
   readonly request: HttpClientRequest.HttpClientRequest
   /** The wire format of a 2xx body. */
-  readonly success: Schema.Schema<A, I>
+  readonly success: Edition.Codec<A, I>
   /** A non-2xx answer as an error; providers handle their own cases and defer to `classifyStatus`. */
   readonly failure?: ((failure: Failure) => TokenError) | undefined
 }
@@ -97,15 +95,11 @@ const readBody = <E1, E2>(
     const collect = (chunk: Uint8Array): Effect.Effect<void, E1> =>
       buffer.push(chunk) ? Effect.void : Effect.fail(tooLarge)
     // Fetch gives 204, 205 and 304 no body at all: that is an empty body, not a broken connection.
-    const body = Stream.catchAll(
-      response.stream,
-      (error) => error.reason === "EmptyBody" ? Stream.empty : Stream.fail(broken)
-    )
-    return Stream.runForEach(body, collect).pipe(Effect.map(buffer.text))
+    return Stream.runForEach(Edition.bodyOrEmpty(response, broken), collect).pipe(Effect.map(buffer.text))
   })
 
 const parseJson = (text: string): Option.Option<unknown> =>
-  Option.map(Option.fromNullable(Rules.parseJson(text)), (parsed) => parsed.json)
+  Option.map(Edition.fromNullable(Rules.parseJson(text)), (parsed) => parsed.json)
 
 /**
  * A response body as JSON, read under the same 1 MiB cap as token responses: none when it is
@@ -129,7 +123,7 @@ class Resent {}
 
 /** The URL a client sends `request` to, as `HttpClient.make` builds it. */
 const target = (request: HttpClientRequest.HttpClientRequest): string | undefined =>
-  Either.getOrUndefined(Either.map(UrlParams.makeUrl(request.url, request.urlParams, request.hash), (url) => url.href))
+  Edition.urlOf(request)?.href
 
 /**
  * Sends a token request so that no client can follow a redirect with it: a 307 or 308 would send
@@ -160,9 +154,7 @@ const sendOnce = (
           ...Option.getOrElse(init, () => ({})),
           redirect: "manual"
         }),
-        Effect.locally(HttpClient.currentTracerDisabledWhen, guard),
-        // The predicate is consulted only while tracing is on.
-        Effect.withTracerEnabled(true)
+        Edition.withSendGuard(guard)
       ))
   })
 
@@ -199,22 +191,19 @@ export const exchange = <A, I>(
       detail: Rules.redirectedDetail
     })
     const response = yield* sendOnce(client, options.request).pipe(
-      Effect.catchSomeDefect((defect) =>
-        defect instanceof Resent ? Option.some(Effect.fail(redirected)) : Option.none()
-      ),
-      Effect.catchTags({
-        RequestError: (error) =>
-          error.reason === "Transport"
-            ? Effect.fail(
-              new Network({
-                provider,
-                reason: "transport",
-                detail: Rules.transportDetail(error.request.url, error.cause)
-              })
+      Edition.catchDefect((defect) => defect instanceof Resent ? Option.some(Effect.fail(redirected)) : Option.none()),
+      Edition.catchClientError((failure): Effect.Effect<HttpClientResponse.HttpClientResponse, TokenError> => {
+        switch (failure._tag) {
+          case "Transport":
+            return Effect.fail(
+              new Network({ provider, reason: "transport", detail: Rules.transportDetail(failure.url, failure.cause) })
             )
-            : Effect.fail(new Invalid({ provider, reason: "config", detail: "the request could not be built" })),
-        // A client that fails on statuses (filterStatusOk) still carries the response: read it as usual.
-        ResponseError: (error) => Effect.succeed(error.response)
+          // A client that fails on statuses (filterStatusOk) still carries the response: read it as usual.
+          case "Status":
+            return Effect.succeed(failure.response)
+          case "Request":
+            return Effect.fail(new Invalid({ provider, reason: "config", detail: "the request could not be built" }))
+        }
       })
     )
     const text = yield* readBody(
@@ -241,7 +230,7 @@ export const exchange = <A, I>(
       return yield* Effect.fail((options.failure ?? classifyStatus)(failure))
     }
     if (Option.isNone(json)) return yield* invalidResponse(response.status)
-    const body = yield* Schema.decodeUnknown(options.success)(json.value).pipe(
+    const body = yield* Edition.decodeUnknown(options.success)(json.value).pipe(
       Effect.mapError(() => invalidResponse(response.status))
     )
     return { body, sentAt, serverDate: Rules.httpDate(response.headers["date"]) }

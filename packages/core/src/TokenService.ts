@@ -6,10 +6,8 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
@@ -24,6 +22,7 @@ import type { TokenEndpoint } from "./TokenEndpoint.js"
 import type { TokenError } from "./TokenError.js"
 import * as TokenPolicy from "./TokenPolicy.js"
 import * as TokenStore from "./TokenStore.js"
+import * as Edition from "./internal/edition.js"
 
 /**
  * Reads a resource's second 401 into the error `authorize` fails with; providers read their
@@ -99,7 +98,10 @@ export interface AuthorizeOptions {
  * @since 0.1.0
  * @category tags
  */
-export class TokenService extends Context.Tag("@tokenkeeper/core/TokenService")<TokenService, Service>() {}
+export class TokenService extends Edition.Service<TokenService, Service>()("@tokenkeeper/core/TokenService") {}
+
+/** Numbers each service's `withFreshToken` slot: on Effect 4 a fiber-local value is found by its key. */
+let services = 0
 
 /** How long renew-ahead waits after a failed renewal before it tries again. */
 const renewAheadRetryDelay = Duration.seconds(1)
@@ -123,7 +125,10 @@ export const make = (
     const machine = yield* Machine.make(endpoint, policy, store)
     const cached = policy.reuse === "cached"
     // The token of the innermost `withFreshToken` around the calling fiber, if any.
-    const scoped = yield* FiberRef.make(Option.none<Ref.Ref<Option.Option<AccessToken.AccessToken>>>())
+    const scoped = Edition.fiberLocal(
+      `@tokenkeeper/core/TokenService/withFreshToken/${++services}`,
+      Option.none<Ref.Ref<Option.Option<AccessToken.AccessToken>>>()
+    )
 
     const fromScope = (slot: Ref.Ref<Option.Option<AccessToken.AccessToken>>) =>
       Effect.gen(function*() {
@@ -136,14 +141,14 @@ export const make = (
       })
 
     // Every call's path: the scope and the clock are read from the fiber at once.
-    const get = Effect.withFiberRuntime<AccessToken.AccessToken, TokenError>((fiber) => {
-      const slot = fiber.getFiberRef(scoped)
+    const get = Edition.withFiber<AccessToken.AccessToken, TokenError, never>((fiber) => {
+      const slot = scoped.read(fiber)
       if (Option.isSome(slot)) return fromScope(slot.value)
       return cached ? machine.getAt(Machine.now(fiber)) : machine.issue
     })
 
     const invalidate = (rejected: AccessToken.AccessToken) =>
-      Effect.flatMap(FiberRef.get(scoped), (slot) =>
+      Effect.flatMap(scoped.get, (slot) =>
         Option.match(slot, {
           onNone: () => machine.invalidate(rejected),
           onSome: (ref) => Ref.update(ref, Option.filter((token) => !AccessToken.sameValue(token, rejected)))
@@ -152,7 +157,7 @@ export const make = (
     const withFreshToken = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.flatMap(machine.issue, (token) =>
         Effect.flatMap(Ref.make(Option.some(token)), (slot) =>
-          Effect.locally(effect, scoped, Option.some(slot))))
+          scoped.locally(effect, Option.some(slot))))
 
     if (policy.renewAhead && policy.reuse === "cached") {
       yield* Effect.forkScoped(RenewAhead.loop(machine, policy, renewAheadRetryDelay, renewAheadFloor))
@@ -165,13 +170,7 @@ export const make = (
     const bounded = (rejection: Rejection | undefined): Rejection =>
       rejection === undefined ? fallback : (response) =>
         rejection(response).pipe(
-          Effect.timeoutTo({
-            duration: policy.requestTimeout,
-            onSuccess: Effect.succeed,
-            onTimeout: () =>
-              fallback(response)
-          }),
-          Effect.flatten
+          (read) => Edition.timeoutOrElse(read, { duration: policy.requestTimeout, orElse: () => fallback(response) })
         )
     const service: Service = {
       provider: endpoint.provider,
@@ -183,7 +182,7 @@ export const make = (
     // Outside a `withFreshToken`, a cached token that is fresh is answered as `get` would.
     HotPath.register(
       service,
-      (fiber, now) => cached && Option.isNone(fiber.getFiberRef(scoped)) ? machine.fresh(now) : undefined
+      (fiber, now) => cached && Option.isNone(scoped.read(fiber)) ? machine.fresh(now) : undefined
     )
     return service
   })
@@ -196,7 +195,7 @@ export const layer = (
   endpoint: TokenEndpoint,
   policy: TokenPolicy.TokenPolicy = TokenPolicy.defaults,
   store: TokenStore.TokenStore = TokenStore.local
-): Layer.Layer<TokenService> => Layer.scoped(TokenService, make(endpoint, policy, store))
+): Layer.Layer<TokenService> => Edition.layerScoped(TokenService, make(endpoint, policy, store))
 
 /**
  * A token valid now, from the `TokenService` in the context.

@@ -6,7 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import type * as AccessToken from "@tokenkeeper/core/AccessToken"
 import { Invalid } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
-import { Duration, Equal, FastCheck as fc, Option, Redacted } from "effect"
+import { Duration, Effect, Equal, FastCheck as fc, Option, Redacted } from "effect"
 import * as Decision from "../src/internal/decision.js"
 
 const numRuns = 1_000
@@ -53,7 +53,7 @@ const stateArb = fc.record({
     coolUntil === undefined ? undefined : {
       until: coolUntil,
       error: new Invalid({ provider: "p", reason: "credentials" }),
-      scheduleState: undefined,
+      step: () => Effect.succeed(Option.none()),
       lastDelay: 0
     }
   )

@@ -6,13 +6,12 @@ import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import type { AccessToken } from "../AccessToken.js"
 import type { TokenError } from "../TokenError.js"
 import { Invalid } from "../TokenError.js"
 import type { Rejection } from "../TokenService.js"
+import * as Edition from "./edition.js"
 
 export interface Tokens {
   readonly provider: string
@@ -46,11 +45,10 @@ const replayable = (body: HttpBody.HttpBody): boolean => {
 }
 
 /** Whether `request` goes to `origin`, judged on the URL the client will build from it. */
-const sentTo = (request: HttpClientRequest.HttpClientRequest, origin: string): boolean =>
-  Either.match(UrlParams.makeUrl(request.url, request.urlParams, request.hash), {
-    onLeft: () => false,
-    onRight: (url) => url.origin === origin && url.username === "" && url.password === ""
-  })
+const sentTo = (request: HttpClientRequest.HttpClientRequest, origin: string): boolean => {
+  const url = Edition.urlOf(request)
+  return url !== undefined && url.origin === origin && url.username === "" && url.password === ""
+}
 
 /**
  * With `origin`, a request to any other origin fails with `Invalid` (reason `config`) before a

@@ -4,12 +4,12 @@
  * that every other call waits on the service (so it must keep the service open meanwhile).
  */
 import type * as Effect from "effect/Effect"
-import type * as Fiber from "effect/Fiber"
 import type { AccessToken } from "../AccessToken.js"
+import * as Edition from "./edition.js"
 
 /** `get`'s answer on `fiber` at `now` when it is a fresh cached token; undefined otherwise. */
 export type HotPath = (
-  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  fiber: Edition.RuntimeFiber,
   now: number
 ) => Effect.Effect<AccessToken> | undefined
 

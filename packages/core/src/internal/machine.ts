@@ -4,14 +4,10 @@
  * interrupted caller cancels nothing the others wait on. What `get` does in each state is
  * `decision.ts`'s; what a renewal does is `renewal.ts`'s; how long a cool-down lasts, `coolDown.ts`'s.
  */
-import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
-import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import type * as Fiber from "effect/Fiber"
-import * as FiberId from "effect/FiberId"
 import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
@@ -24,6 +20,7 @@ import type { TokenPolicy } from "../TokenPolicy.js"
 import type * as TokenStore from "../TokenStore.js"
 import * as CoolDown from "./coolDown.js"
 import * as Decision from "./decision.js"
+import * as Edition from "./edition.js"
 import * as Diagnostics from "./diagnostics.js"
 import * as Renewal from "./renewal.js"
 import * as Requests from "./requests.js"
@@ -32,7 +29,7 @@ import * as Telemetry from "./telemetry.js"
 /** The renewal under way, which every waiting caller joins: one at a time, the single flight. */
 type Flight = Deferred.Deferred<AccessToken.AccessToken, TokenError>
 
-const newFlight = (): Flight => Deferred.unsafeMake(FiberId.none)
+const newFlight = (): Flight => Edition.makeDeferred()
 type State = Decision.State<Flight>
 
 interface Hot {
@@ -42,8 +39,7 @@ interface Hot {
 }
 
 /** The time on the fiber's clock (TestClock in tests), read at once: `get` needs it on every call. */
-export const now = (fiber: Fiber.RuntimeFiber<unknown, unknown>): number =>
-  Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+export const now = Edition.fiberNow
 
 export interface Machine {
   /** A token valid at `now`, from the cache or from the renewal every caller shares. */
@@ -66,7 +62,7 @@ export const make = (
   Effect.gen(function*() {
     const scope = yield* Effect.scope
     const requests = Requests.make(endpoint, policy)
-    const state = yield* Ref.make<State>(Decision.empty(Option.fromNullable(endpoint.initialRefreshToken)))
+    const state = yield* Ref.make<State>(Decision.empty(Edition.fromNullable(endpoint.initialRefreshToken)))
     // A synchronous copy of the cached token while it is fresh, for `getAt`'s hot path: written
     // only where the cached token changes (`settle`, `invalidate`), read without an effect.
     const hot = MutableRef.make<Hot | undefined>(undefined)
@@ -112,15 +108,15 @@ export const make = (
           }).pipe(
             // Right after the state, with no I/O between: no caller can get this token, have it
             // refused and invalidate it before the hot copy holds it.
-            Effect.zipRight(remember(grant.access)),
-            Effect.zipRight(Deferred.succeed(flight, grant.access))
+            Effect.andThen(remember(grant.access)),
+            Effect.andThen(Deferred.succeed(flight, grant.access))
           ),
         onFailure: (cause) =>
           Ref.update(state, (s): State => ({ ...s, renewal: Option.none() })).pipe(
-            Effect.zipRight(
-              Option.match(Cause.failureOption(cause), { onNone: () => Effect.void, onSome: recordFailure })
+            Effect.andThen(
+              Option.match(Edition.failureOption(cause), { onNone: () => Effect.void, onSome: recordFailure })
             ),
-            Effect.zipRight(Deferred.failCause(flight, cause))
+            Effect.andThen(Deferred.failCause(flight, cause))
           )
       })
 
@@ -128,17 +124,15 @@ export const make = (
      * Runs a renewal in the service's scope: callers that stop waiting do not cancel it. Forked on
      * a scope that is closing or closed, the fiber is interrupted before its first step, and an
      * `onInterrupt` inside it would never run, leaving a renewal that every caller joins and no one
-     * settles. So the fiber runs uninterruptible (its callers fork it from uninterruptible regions,
-     * whose flags it inherits) and settles the renewal however `renewal.run` ends, interruption
-     * included; only `renewal.run` is interruptible, so that closing the service stops a stalled
-     * request.
+     * settles. So the fiber runs uninterruptible from its first instruction and settles the renewal
+     * however `renewal.run` ends, interruption included; only `renewal.run` is interruptible, so
+     * that closing the service stops a stalled request.
      */
     const startRenewal = (flight: Flight) =>
       Effect.interruptible(renewal.run).pipe(
         Effect.exit,
         Effect.flatMap((exit) => settle(flight, exit)),
-        Effect.uninterruptible,
-        Effect.forkIn(scope)
+        (settled) => Edition.forkUninterruptibleIn(settled, scope)
       )
 
     // Recording a renewal and forking it happen without interruption: a caller interrupted in
@@ -155,16 +149,16 @@ export const make = (
             case "Serve":
               return Effect.as(counted, action.token)
             case "ServeAndRenew":
-              return Effect.zipRight(counted, Effect.as(startRenewal(created!), action.token))
+              return Effect.andThen(counted, Effect.as(startRenewal(created!), action.token))
             case "Join":
-              return Effect.zipRight(counted, restore(Deferred.await(action.renewal)))
+              return Effect.andThen(counted, restore(Deferred.await(action.renewal)))
             case "Start":
-              return Effect.zipRight(
+              return Effect.andThen(
                 counted,
-                Effect.zipRight(startRenewal(created!), restore(Deferred.await(created!)))
+                Effect.andThen(startRenewal(created!), restore(Deferred.await(created!)))
               )
             case "Fail":
-              return Effect.zipRight(counted, action.error)
+              return Effect.andThen(counted, action.error)
           }
         })
       })
@@ -194,7 +188,7 @@ export const make = (
               return restore(Deferred.await(action.renewal))
             case "ServeAndRenew":
             case "Start":
-              return Effect.zipRight(startRenewal(created!), restore(Deferred.await(created!)))
+              return Effect.andThen(startRenewal(created!), restore(Deferred.await(created!)))
             case "Fail":
               return action.error
           }
@@ -208,11 +202,9 @@ export const make = (
       const cooling = CoolDown.active((yield* Ref.get(state)).coolDown, now)
       if (Option.isSome(cooling)) return yield* cooling.value
       return yield* requests.authenticate.pipe(
-        Effect.tapBoth({
-          onFailure: recordFailure,
-          // as a renewal does: a token issued ends the cool-down, so the next Invalid starts anew
-          onSuccess: () => Ref.update(state, (s): State => ({ ...s, coolDown: Option.none() }))
-        }),
+        Effect.tapError(recordFailure),
+        // as a renewal does: a token issued ends the cool-down, so the next Invalid starts anew
+        Effect.tap(() => Ref.update(state, (s): State => ({ ...s, coolDown: Option.none() }))),
         Effect.map((grant) => grant.access)
       )
     })
@@ -227,8 +219,8 @@ export const make = (
       renewNow,
       invalidate: (rejected) =>
         renewal.refused(rejected).pipe(
-          Effect.zipRight(forget(rejected)),
-          Effect.zipRight(Ref.update(state, (s) => Decision.invalidate(s, rejected)))
+          Effect.andThen(forget(rejected)),
+          Effect.andThen(Ref.update(state, (s) => Decision.invalidate(s, rejected)))
         ),
       state: Ref.get(state)
     }

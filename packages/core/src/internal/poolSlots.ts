@@ -5,10 +5,10 @@
  * pool evicts) are tested on their own.
  */
 import type * as Effect from "effect/Effect"
-import type * as Fiber from "effect/Fiber"
 import * as MutableHashMap from "effect/MutableHashMap"
 import type { AccessToken } from "../AccessToken.js"
 import type { HotPath } from "./hotPath.js"
+import * as Edition from "./edition.js"
 
 export interface Slot<K, S> {
   readonly key: K
@@ -37,7 +37,7 @@ export const find = <K, S>(slots: Slots<K, S>, key: K): Slot<K, S> | undefined =
 export const hot = <K, S>(
   slots: Slots<K, S>,
   key: K,
-  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  fiber: Edition.RuntimeFiber,
   now: number
 ): Effect.Effect<AccessToken> | undefined => {
   const slot = find(slots, key)

@@ -9,6 +9,7 @@ import * as Option from "effect/Option"
 import type { TokenPolicy } from "../TokenPolicy.js"
 import * as Decision from "./decision.js"
 import type { Machine } from "./machine.js"
+import * as Edition from "./edition.js"
 
 /**
  * Renews in the refresh window even when no one calls: sleeps until the cached token turns stale
@@ -34,6 +35,6 @@ export const loop = (
     )
     yield* Effect.sleep(Duration.millis(Math.max(0, wakeAt - now)))
     yield* machine.renewNow.pipe(
-      Effect.catchAll(() => Effect.sleep(retryDelay))
+      Edition.catchAll(() => Effect.sleep(retryDelay))
     )
   }).pipe(Effect.forever)

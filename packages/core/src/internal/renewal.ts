@@ -45,7 +45,7 @@ export const make = (
     // hand it back to be sent again.
     const refusedRefresh = yield* Ref.make(Option.none<RefreshToken>())
     const dropRefresh = (token: RefreshToken) =>
-      Effect.zipRight(held.dropRefreshToken, Ref.set(refusedRefresh, Option.some(token)))
+      Effect.andThen(held.dropRefreshToken, Ref.set(refusedRefresh, Option.some(token)))
 
     /** Refresh while a fresh refresh token exists; a rejected refresh is followed by one login. */
     const request = (refresh: Option.Option<RefreshToken>): Effect.Effect<Grant, TokenError> =>
@@ -58,7 +58,7 @@ export const make = (
           Effect.map((grant): Grant => ({ ...grant, refresh: Option.orElse(grant.refresh, () => refreshWith) })),
           // A refused refresh token is followed by one login; one the provider answers with
           // something unusable is dropped too, so the next renewal logs in instead of looping.
-          Effect.catchTag("Expired", () => Effect.zipRight(dropRefresh(refreshWith.value), requests.authenticate)),
+          Effect.catchTag("Expired", () => Effect.andThen(dropRefresh(refreshWith.value), requests.authenticate)),
           Effect.tapErrorTag("Invalid", () => dropRefresh(refreshWith.value))
         )
       })

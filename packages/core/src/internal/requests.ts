@@ -6,69 +6,26 @@
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Metric from "effect/Metric"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import * as Schedule from "effect/Schedule"
-import * as ScheduleDecision from "effect/ScheduleDecision"
 import type { Grant, RefreshToken } from "../AccessToken.js"
 import type { TokenEndpoint } from "../TokenEndpoint.js"
 import type { TokenError } from "../TokenError.js"
 import { Network } from "../TokenError.js"
 import type { TokenPolicy } from "../TokenPolicy.js"
 import * as Diagnostics from "./diagnostics.js"
+import * as Edition from "./edition.js"
 import * as Telemetry from "./telemetry.js"
+
+type Step = (now: number, error: TokenError) => Effect.Effect<Option.Option<Duration.Duration>>
 
 export interface Requests {
   readonly authenticate: Effect.Effect<Grant, TokenError>
   readonly refresh: Option.Option<(token: RefreshToken) => Effect.Effect<Grant, TokenError>>
 }
 
-/**
- * The policy's schedule, only for `Network`. A `Retry-After` replaces the schedule's delay: the
- * provider said when to come back (0 is "now"); the schedule still bounds how often.
- */
-const retrySchedule = (policy: TokenPolicy) =>
-  Schedule.intersect(policy.retry, Schedule.identity<TokenError>()).pipe(
-    Schedule.whileInput((error: TokenError) =>
-      error._tag === "Network" &&
-      (error.retryAfter === undefined || Duration.lessThanOrEqualTo(error.retryAfter, policy.maxRetryAfter))
-    ),
-    Schedule.modifyDelay(([, error], delay) =>
-      error._tag === "Network" && error.retryAfter !== undefined ? error.retryAfter : delay
-    )
-  )
-
-/** `schedule`, stopped before a delay that would end at or past `deadline`: no retry goes out late. */
-const withinDeadline = <In, R>(schedule: Schedule.Schedule<unknown, In, R>, deadline: number) =>
-  Schedule.delays(schedule).pipe(
-    Schedule.checkEffect((_, delay) =>
-      Effect.map(Clock.currentTimeMillis, (now) => now + Duration.toMillis(delay) < deadline)
-    )
-  )
-
-/**
- * `schedule`, logging each failed attempt (its number, its error) as the schedule decides what
- * follows it: the delay before the next attempt, or none.
- */
-const logged = <R>(schedule: Schedule.Schedule<Duration.Duration, TokenError, R>, kind: Telemetry.RequestKind) =>
-  Schedule.makeWithState(
-    [schedule.initial, 1] as readonly [unknown, number],
-    (now, error: TokenError, [state, attempt]) =>
-      Effect.flatMap(schedule.step(now, error, state), ([next, delay, decision]) =>
-        Effect.as(
-          Diagnostics.attemptFailed(
-            kind,
-            attempt,
-            error,
-            ScheduleDecision.isContinue(decision) ? Option.some(delay) : Option.none()
-          ),
-          [[next, attempt + 1] as const, delay, decision] as const
-        ))
-  )
-
 export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Requests => {
   const provider = endpoint.provider
-  const schedule = retrySchedule(policy)
   const attributes = { "tokenkeeper.provider": provider }
   const count = (kind: Telemetry.RequestKind, outcome: Telemetry.Outcome) =>
     Telemetry.increment(Telemetry.tokenRequests, { provider, kind, outcome })
@@ -86,25 +43,56 @@ export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Requests => 
           new Network({ provider, reason: "timeout", detail: "the token expired before its answer arrived" })
         ))
 
+  /**
+   * The delay before the attempt after `error`, or none: only `Network` is retried; a
+   * `Retry-After` over `maxRetryAfter` is not waited for; the policy's schedule bounds how often;
+   * no retry starts that would wait until `deadline` or past it.
+   */
+  const nextDelay = (step: Step, error: TokenError, deadline: number) =>
+    Effect.gen(function*() {
+      if (error._tag !== "Network") return Option.none<Duration.Duration>()
+      const retryAfter = error.retryAfter
+      const overLong = retryAfter !== undefined && Duration.toMillis(retryAfter) > Duration.toMillis(policy.maxRetryAfter)
+      if (overLong) return Option.none()
+      const now = yield* Clock.currentTimeMillis
+      // The provider said when to come back (0 is "now"); the schedule still bounds how often.
+      const delay = Option.map(yield* step(now, error), (delay) => retryAfter ?? delay)
+      return Option.filter(delay, (delay) => now + Duration.toMillis(delay) < deadline)
+    })
+
   const send = (kind: Telemetry.RequestKind, call: Effect.Effect<Grant, TokenError>) => {
-    const duration = Telemetry.timer({ provider, kind })
     /** One attempt, limited by the request timeout and by what is left until `deadline`. */
     const attempt = (deadline: number) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const limit = Duration.min(policy.requestTimeout, Duration.millis(Math.max(0, deadline - now)))
-        return Effect.timeoutFail(call, { duration: limit, onTimeout: () => timedOut(limit) })
-      }).pipe(
-        Effect.flatMap(arrivedAlive),
-        Metric.trackDuration(duration),
-        Effect.tapBoth({
-          onSuccess: () => count(kind, "ok"),
-          onFailure: (error) => count(kind, error._tag)
-        })
-      )
+      Effect.flatMap(Clock.currentTimeMillis, (start) => {
+        const limit = Duration.min(policy.requestTimeout, Duration.millis(Math.max(0, deadline - start)))
+        return Edition.timeoutOrElse(call, { duration: limit, orElse: () => Effect.fail(timedOut(limit)) }).pipe(
+          Effect.flatMap(arrivedAlive),
+          Effect.onExit((exit) =>
+            Effect.flatMap(Clock.currentTimeMillis, (end) =>
+              Effect.andThen(
+                Telemetry.recordDuration({ provider, kind }, Duration.millis(end - start)),
+                Exit.isSuccess(exit) ? count(kind, "ok") : Option.match(Edition.failureOption(exit.cause), {
+                  onNone: () => Effect.void,
+                  onSome: (error) => count(kind, error._tag)
+                })
+              ))
+          )
+        )
+      })
     // The policy's total timeout bounds the whole request, from the first attempt to the last.
-    return Effect.flatMap(Clock.currentTimeMillis, (start) => {
-      const deadline = start + Duration.toMillis(policy.totalTimeout)
-      return attempt(deadline).pipe(Effect.retry(logged(withinDeadline(schedule, deadline), kind)))
+    return Effect.gen(function*() {
+      const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(policy.totalTimeout)
+      const step: Step = yield* Edition.stepper(policy.retry)
+      for (let n = 1;; n++) {
+        const exit = yield* Effect.exit(attempt(deadline))
+        if (Exit.isSuccess(exit)) return exit.value
+        const error = Edition.failureOption(exit.cause)
+        if (Option.isNone(error)) return yield* exit
+        const delay = yield* nextDelay(step, error.value, deadline)
+        yield* Diagnostics.attemptFailed(kind, n, error.value, delay)
+        if (Option.isNone(delay)) return yield* Effect.fail(error.value)
+        yield* Effect.sleep(delay.value)
+      }
     }).pipe(
       Effect.tap((grant) =>
         Effect.logDebug(`tokenkeeper: ${kind} succeeded`).pipe(
