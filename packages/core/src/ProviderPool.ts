@@ -38,7 +38,7 @@ import * as Edition from "./internal/edition.js"
 export class CredentialsUnavailable
   extends Schema.TaggedError<CredentialsUnavailable>("@tokenkeeper/core/CredentialsUnavailable")(
     "CredentialsUnavailable",
-    { provider: Schema.String, account: Schema.optional(Schema.String), cause: Schema.Defect }
+    { provider: Schema.String, account: Schema.optional(Schema.String), cause: Edition.Defect }
   )
 {
   /**

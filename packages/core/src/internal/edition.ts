@@ -201,6 +201,8 @@ export const scheduleEither = <In, R>(
 export const literals = <const L extends ReadonlyArray<string>>(...values: L) => Schema.Literal(...values)
 export const union = <const M extends ReadonlyArray<Schema.Schema.All>>(...members: M) => Schema.Union(...members)
 export const DurationSchema = Schema.DurationFromSelf
+/** Any thrown value, kept as it is (a lookup's own error). */
+export const Defect = Schema.Defect
 export const Finite = Schema.Number.pipe(Schema.finite())
 export const parseJson = <A, I, R>(schema: Schema.Schema<A, I, R>) => Schema.parseJson(schema)
 export type Codec<A, I> = Schema.Schema<A, I>
