@@ -8,7 +8,8 @@
 //   1. copies src/ and test/ into effect4/src/ and effect4/test/ (both git-ignored);
 //   2. copies effect4/overlay/ over them (a file there replaces the Effect 3 file of the same path);
 //   3. rewrites module specifiers: @tokenkeeper/<pkg> → @tokenkeeper/<pkg>/effect4 (except the
-//      Effect-free @tokenkeeper/shared), and @effect/platform/<Module> → effect/http/<Module>.
+//      Effect-free @tokenkeeper/shared), and @effect/platform/<Module> → effect/http/<Module>;
+//      and applies `renames`, the APIs Effect 4 only renamed.
 // Inside effect4/, `effect` resolves to 4.x, so the same text type-checks and runs on Effect 4.
 import * as Fs from "node:fs"
 import * as Path from "node:path"
@@ -24,8 +25,22 @@ const httpModules = new Set([
   "HttpServerRequest", "HttpServerRespondable", "HttpServerResponse", "Url", "UrlParams"
 ])
 
+// Pure renames, applied to every generated file: the same operation under Effect 4's name. An API
+// whose shape or meaning differs goes through the package's edition module instead.
+const renames = [
+  // Effect 4's it.effect and it.live provide a Scope, as Effect 3's it.scoped and it.scopedLive do
+  [/\bit\.scoped\b/g, "it.effect"],
+  [/\bit\.scopedLive\b/g, "it.live"],
+  [/\bEffect\.fork\(/g, "Effect.forkChild("],
+  [/\bEffect\.catchAll\(/g, "Effect.catch("],
+  [/\bOption\.fromNullable\(/g, "Option.fromNullishOr("],
+  [/\bDuration\.DurationInput\b/g, "Duration.Input"],
+  [/\bDuration\.decode\(/g, "Duration.fromInputUnsafe("],
+  [/^import \* as TestClock from "effect\/TestClock"$/gm, 'import { TestClock } from "effect/testing"']
+]
+
 const rewrite = (text) =>
-  text
+  renames.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), text)
     .replace(
       /((?:from|import)\s*\(?\s*")@tokenkeeper\/(?!shared\b)([a-z0-9]+)((?:\/[^"]*)?")/g,
       (_, before, pkg, rest) => `${before}@tokenkeeper/${pkg}/effect4${rest}`
