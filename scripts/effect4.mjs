@@ -61,9 +61,10 @@ const copyTree = (from, to, header) => {
     } else if (/\.(ts|mts|tsx)$/.test(entry.name)) {
       const origin = Path.relative(root, source)
       const text = rewrite(Fs.readFileSync(source, "utf8"))
-      // a shebang must stay the first line
-      const shebang = text.startsWith("#!") ? text.slice(0, text.indexOf("\n") + 1) : ""
-      Fs.writeFileSync(target, `${shebang}${header(origin)}${text.slice(shebang.length)}`)
+      // After a shebang and the module's own doc comment, which must stay first (docgen reads it).
+      const shebang = text.startsWith("#!") ? text.indexOf("\n") + 1 : 0
+      const docEnd = text.startsWith("/**", shebang) ? text.indexOf("*/", shebang) + 3 : shebang
+      Fs.writeFileSync(target, `${text.slice(0, docEnd)}${header(origin)}${text.slice(docEnd)}`)
     } else {
       Fs.copyFileSync(source, target)
     }
