@@ -20,9 +20,24 @@ const generated = ["src", "test"]
 
 // Effect 3's @effect/platform modules that Effect 4 keeps in effect/http (checked against effect 4.1's exports).
 const httpModules = new Set([
-  "Cookies", "FetchHttpClient", "Headers", "HttpBody", "HttpClient", "HttpClientError", "HttpClientRequest",
-  "HttpClientResponse", "HttpMethod", "HttpMiddleware", "HttpRouter", "HttpServer", "HttpServerError",
-  "HttpServerRequest", "HttpServerRespondable", "HttpServerResponse", "Url", "UrlParams"
+  "Cookies",
+  "FetchHttpClient",
+  "Headers",
+  "HttpBody",
+  "HttpClient",
+  "HttpClientError",
+  "HttpClientRequest",
+  "HttpClientResponse",
+  "HttpMethod",
+  "HttpMiddleware",
+  "HttpRouter",
+  "HttpServer",
+  "HttpServerError",
+  "HttpServerRequest",
+  "HttpServerRespondable",
+  "HttpServerResponse",
+  "Url",
+  "UrlParams"
 ])
 
 // Pure renames, applied to every generated file: the same operation under Effect 4's name. An API
@@ -36,7 +51,7 @@ const renames = [
   [/\bOption\.fromNullable\(/g, "Option.fromNullishOr("],
   [/\bDuration\.DurationInput\b/g, "Duration.Input"],
   [/\bDuration\.decode\(/g, "Duration.fromInputUnsafe("],
-  [/^import \* as TestClock from "effect\/TestClock"$/gm, 'import { TestClock } from "effect/testing"']
+  [/^import \* as TestClock from "effect\/TestClock"$/gm, "import { TestClock } from \"effect/testing\""]
 ]
 
 const rewrite = (text) =>

@@ -8,9 +8,9 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Edition from "./internal/edition.js"
 import * as Jwt from "./Jwt.js"
 import { Invalid } from "./TokenError.js"
-import * as Edition from "./internal/edition.js"
 
 /**
  * A bearer token valid until `expiresAt`, its value `Redacted` (see `@tokenkeeper/shared`'s

@@ -12,15 +12,15 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import * as Edition from "./internal/edition.js"
 import * as SecureUrl from "./SecureUrl.js"
 import type { TokenEndpoint } from "./TokenEndpoint.js"
 import type { TokenError } from "./TokenError.js"
 import type { TokenPolicy } from "./TokenPolicy.js"
 import * as TokenService from "./TokenService.js"
 import type { TokenStore } from "./TokenStore.js"
-import * as Edition from "./internal/edition.js"
 
 /**
  * A provider's API client: requests relative to its base URL, with a bearer token attached.

@@ -13,11 +13,12 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type { AccessToken } from "./AccessToken.js"
+import * as Edition from "./internal/edition.js"
 import * as Provider from "./Provider.js"
 import * as SecureUrl from "./SecureUrl.js"
 import type { TokenEndpoint } from "./TokenEndpoint.js"
@@ -26,7 +27,6 @@ import * as TokenPolicy from "./TokenPolicy.js"
 import * as TokenPool from "./TokenPool.js"
 import type * as TokenService from "./TokenService.js"
 import type { TokenStore } from "./TokenStore.js"
-import * as Edition from "./internal/edition.js"
 
 /**
  * The credentials lookup failed (the database or secret manager could not be read); `cause` is
@@ -263,8 +263,7 @@ export const accessors = <Id, K>(tag: Edition.Tag<Id, Tagged<K>>) => {
     withFreshToken: (key: K) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.flatMap(tag, (pool) => pool.tokens.withFreshToken(key)(effect)),
     execute: (key: K, request: HttpClientRequest.HttpClientRequest) => withClient(key, (c) => c.execute(request)),
-    get: (key: K, url: string, options?: Edition.NoBodyOptions) =>
-      withClient(key, (c) => c.get(url, options)),
+    get: (key: K, url: string, options?: Edition.NoBodyOptions) => withClient(key, (c) => c.get(url, options)),
     post: (key: K, url: string, options?: HttpClientRequest.Options.NoUrl) =>
       withClient(key, (c) => c.post(url, options)),
     put: (key: K, url: string, options?: HttpClientRequest.Options.NoUrl) =>

@@ -23,8 +23,8 @@ import type * as Policy from "@tokenkeeper/shared/Policy"
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schedule from "effect/Schedule"
-import type { Invalid, TokenError } from "./TokenError.js"
 import * as Edition from "./internal/edition.js"
+import type { Invalid, TokenError } from "./TokenError.js"
 
 /**
  * The policy's fields are documented in `@tokenkeeper/shared/Policy`, the shape both Effect editions share.

@@ -55,6 +55,7 @@ import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type { AccessToken } from "./AccessToken.js"
+import * as Edition from "./internal/edition.js"
 import * as HotPath from "./internal/hotPath.js"
 import * as Machine from "./internal/machine.js"
 import * as Slots from "./internal/poolSlots.js"
@@ -64,7 +65,6 @@ import type { TokenError } from "./TokenError.js"
 import * as TokenPolicy from "./TokenPolicy.js"
 import * as TokenService from "./TokenService.js"
 import type { TokenStore } from "./TokenStore.js"
-import * as Edition from "./internal/edition.js"
 
 /**
  * The credentials lookup found no account for the key. `account` is the key as the pool's

@@ -17,9 +17,9 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import * as Edition from "./internal/edition.js"
 import type { TokenError } from "./TokenError.js"
 import { Invalid, Network } from "./TokenError.js"
-import * as Edition from "./internal/edition.js"
 
 /**
  * A `Retry-After` header (delay in seconds, or an HTTP date) as a duration from `now`.
@@ -122,8 +122,7 @@ const hostOf = (request: HttpClientRequest.HttpClientRequest): string | undefine
 class Resent {}
 
 /** The URL a client sends `request` to, as `HttpClient.make` builds it. */
-const target = (request: HttpClientRequest.HttpClientRequest): string | undefined =>
-  Edition.urlOf(request)?.href
+const target = (request: HttpClientRequest.HttpClientRequest): string | undefined => Edition.urlOf(request)?.href
 
 /**
  * Sends a token request so that no client can follow a redirect with it: a 307 or 308 would send

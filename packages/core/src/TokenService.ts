@@ -8,13 +8,14 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
 import * as Authorize from "./internal/authorize.js"
 import * as Decision from "./internal/decision.js"
+import * as Edition from "./internal/edition.js"
 import * as HotPath from "./internal/hotPath.js"
 import * as Machine from "./internal/machine.js"
 import * as RenewAhead from "./internal/renewAhead.js"
@@ -22,7 +23,6 @@ import type { TokenEndpoint } from "./TokenEndpoint.js"
 import type { TokenError } from "./TokenError.js"
 import * as TokenPolicy from "./TokenPolicy.js"
 import * as TokenStore from "./TokenStore.js"
-import * as Edition from "./internal/edition.js"
 
 /**
  * Reads a resource's second 401 into the error `authorize` fails with; providers read their
@@ -156,8 +156,7 @@ export const make = (
 
     const withFreshToken = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.flatMap(machine.issue, (token) =>
-        Effect.flatMap(Ref.make(Option.some(token)), (slot) =>
-          scoped.locally(effect, Option.some(slot))))
+        Effect.flatMap(Ref.make(Option.some(token)), (slot) => scoped.locally(effect, Option.some(slot))))
 
     if (policy.renewAhead && policy.reuse === "cached") {
       yield* Effect.forkScoped(RenewAhead.loop(machine, policy, renewAheadRetryDelay, renewAheadFloor))
@@ -170,7 +169,8 @@ export const make = (
     const bounded = (rejection: Rejection | undefined): Rejection =>
       rejection === undefined ? fallback : (response) =>
         rejection(response).pipe(
-          (read) => Edition.timeoutOrElse(read, { duration: policy.requestTimeout, orElse: () => fallback(response) })
+          (read) =>
+            Edition.timeoutOrElse(read, { duration: policy.requestTimeout, orElse: () => fallback(response) })
         )
     const service: Service = {
       provider: endpoint.provider,

@@ -33,6 +33,7 @@ import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type { ClientFailure } from "./clientFailure.js"
 
 // --- services and layers
 
@@ -77,8 +78,9 @@ export const tapErrorCause: <E, X, E2, R2>(
 ) => <A, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | E2, R | R2> = Effect.tapErrorCause
 
 /** Recovers from the defects `f` answers for; every other defect stays one. */
-export const catchDefect = <A2, E2, R2>(f: (defect: unknown) => Option.Option<Effect.Effect<A2, E2, R2>>) =>
-<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A | A2, E | E2, R | R2> => Effect.catchSomeDefect(self, f)
+export const catchDefect =
+  <A2, E2, R2>(f: (defect: unknown) => Option.Option<Effect.Effect<A2, E2, R2>>) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A | A2, E | E2, R | R2> => Effect.catchSomeDefect(self, f)
 
 /** `effect`, or `orElse` when it does not end within `duration`. */
 export const timeoutOrElse = <A, E, R, A2, E2, R2>(
@@ -218,12 +220,6 @@ export const urlOf = (request: HttpClientRequest.HttpClientRequest): URL | undef
   Either.getOrUndefined(UrlParams.makeUrl(request.url, request.urlParams, request.hash))
 
 export type NoBodyOptions = HttpClientRequest.Options.NoBody
-
-/** What an HTTP client's failure was: the transport's, a status's, or the request's own. */
-export type ClientFailure =
-  | { readonly _tag: "Transport"; readonly url: string; readonly cause: unknown }
-  | { readonly _tag: "Status"; readonly response: HttpClientResponse.HttpClientResponse }
-  | { readonly _tag: "Request" }
 
 export const catchClientError = <A2, E2, R2>(f: (failure: ClientFailure) => Effect.Effect<A2, E2, R2>) =>
 <A, E, R>(

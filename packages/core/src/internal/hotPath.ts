@@ -5,7 +5,7 @@
  */
 import type * as Effect from "effect/Effect"
 import type { AccessToken } from "../AccessToken.js"
-import * as Edition from "./edition.js"
+import type * as Edition from "./edition.js"
 
 /** `get`'s answer on `fiber` at `now` when it is a fresh cached token; undefined otherwise. */
 export type HotPath = (

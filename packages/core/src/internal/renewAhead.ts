@@ -8,8 +8,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { TokenPolicy } from "../TokenPolicy.js"
 import * as Decision from "./decision.js"
-import type { Machine } from "./machine.js"
 import * as Edition from "./edition.js"
+import type { Machine } from "./machine.js"
 
 /**
  * Renews in the refresh window even when no one calls: sleeps until the cached token turns stale

@@ -52,7 +52,8 @@ export const make = (endpoint: TokenEndpoint, policy: TokenPolicy): Requests => 
     Effect.gen(function*() {
       if (error._tag !== "Network") return Option.none<Duration.Duration>()
       const retryAfter = error.retryAfter
-      const overLong = retryAfter !== undefined && Duration.toMillis(retryAfter) > Duration.toMillis(policy.maxRetryAfter)
+      const overLong = retryAfter !== undefined &&
+        Duration.toMillis(retryAfter) > Duration.toMillis(policy.maxRetryAfter)
       if (overLong) return Option.none()
       const now = yield* Clock.currentTimeMillis
       // The provider said when to come back (0 is "now"); the schedule still bounds how often.

@@ -27,6 +27,7 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
+import type { ClientFailure } from "./clientFailure.js"
 
 // --- services and layers
 
@@ -60,16 +61,19 @@ export const fromNullable: <A>(value: A) => Option.Option<NonNullable<A>> = Opti
 
 // --- effects and fibers
 
-export const catchAll = <E, A2, E2, R2>(f: (error: E) => Effect.Effect<A2, E2, R2>) =>
-<A, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A | A2, E2, R | R2> => Effect.catch(self, f)
+export const catchAll =
+  <E, A2, E2, R2>(f: (error: E) => Effect.Effect<A2, E2, R2>) =>
+  <A, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A | A2, E2, R | R2> => Effect.catch(self, f)
 
-export const tapErrorCause = <E, X, E2, R2>(f: (cause: Cause.Cause<E>) => Effect.Effect<X, E2, R2>) =>
-<A, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | E2, R | R2> => Effect.tapCause(self, f)
+export const tapErrorCause =
+  <E, X, E2, R2>(f: (cause: Cause.Cause<E>) => Effect.Effect<X, E2, R2>) =>
+  <A, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | E2, R | R2> => Effect.tapCause(self, f)
 
 /** Recovers from the defects `f` answers for; every other defect stays one. */
-export const catchDefect = <A2, E2, R2>(f: (defect: unknown) => Option.Option<Effect.Effect<A2, E2, R2>>) =>
-<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A | A2, E | E2, R | R2> =>
-  Effect.catchDefect(self, (defect) => Option.getOrElse(f(defect), () => Effect.die(defect)))
+export const catchDefect =
+  <A2, E2, R2>(f: (defect: unknown) => Option.Option<Effect.Effect<A2, E2, R2>>) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A | A2, E | E2, R | R2> =>
+    Effect.catchDefect(self, (defect) => Option.getOrElse(f(defect), () => Effect.die(defect)))
 
 export const timeoutOrElse = <A, E, R, A2, E2, R2>(
   effect: Effect.Effect<A, E, R>,
@@ -181,11 +185,6 @@ export const urlOf = (request: HttpClientRequest.HttpClientRequest): URL | undef
   Result.getOrUndefined(Url.make(request.url, request.urlParams, Option.getOrUndefined(request.hash)))
 
 export type NoBodyOptions = HttpClientRequest.Options.NoUrl
-
-export type ClientFailure =
-  | { readonly _tag: "Transport"; readonly url: string; readonly cause: unknown }
-  | { readonly _tag: "Status"; readonly response: HttpClientResponse.HttpClientResponse }
-  | { readonly _tag: "Request" }
 
 /** On Effect 4 every client failure is one `HttpClientError`, its kind in `reason`. */
 export const catchClientError = <A2, E2, R2>(f: (failure: ClientFailure) => Effect.Effect<A2, E2, R2>) =>
