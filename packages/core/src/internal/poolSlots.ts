@@ -7,8 +7,8 @@
 import type * as Effect from "effect/Effect"
 import * as MutableHashMap from "effect/MutableHashMap"
 import type { AccessToken } from "../AccessToken.js"
-import * as Edition from "./edition.js"
-import type type { HotPath } from "./hotPath.js"
+import type * as Edition from "./edition.js"
+import type { HotPath } from "./hotPath.js"
 
 export interface Slot<K, S> {
   readonly key: K
