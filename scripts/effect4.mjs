@@ -51,7 +51,13 @@ const renames = [
   [/\bOption\.fromNullable\(/g, "Option.fromNullishOr("],
   [/\bDuration\.DurationInput\b/g, "Duration.Input"],
   [/\bDuration\.decode\(/g, "Duration.fromInputUnsafe("],
-  [/^import \* as TestClock from "effect\/TestClock"$/gm, "import { TestClock } from \"effect/testing\""]
+  [/^import \* as TestClock from "effect\/TestClock"$/gm, "import { TestClock } from \"effect/testing\""],
+  // a service tag class: Context.Tag(key)<Self, Shape>() is Context.Service<Self, Shape>()(key)
+  [/\bContext\.Tag\(("[^"]*")\)<([\s\S]*?)>\(\)/g, "Context.Service<$2>()($1)"],
+  [/\bLayer\.unwrapEffect\(/g, "Layer.unwrap("],
+  [/\bHttpClientRequest\.bodyUnsafeJson\(/g, "HttpClientRequest.bodyJsonUnsafe("],
+  [/\bConfig\.redacted\(/g, "Config.Redacted("],
+  [/\bConfig\.string\(/g, "Config.String("]
 ]
 
 const rewrite = (text) =>

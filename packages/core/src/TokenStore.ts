@@ -23,11 +23,11 @@ import type { Grant } from "./AccessToken.js"
  * // A store shared by the services of one process (`@tokenkeeper/redis` shares across replicas)
  * const inMemory = Effect.gen(function*() {
  *   const slot = yield* Ref.make(Option.none<AccessToken.Grant>())
- *   const lock = yield* Effect.makeSemaphore(1)
  *   const store: TokenStore.TokenStore = {
  *     load: Ref.get(slot),
  *     save: (grant) => Ref.set(slot, Option.some(grant)),
- *     withLock: lock.withPermits(1)
+ *     // one process: each service's single flight already lets one renewal out at a time
+ *     withLock: (effect) => effect
  *   }
  *   return store
  * })

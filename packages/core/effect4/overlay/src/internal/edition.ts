@@ -4,7 +4,7 @@
  * export has the name and the meaning of its Effect 3 twin.
  */
 import * as Cause from "effect/Cause"
-import type * as Clock from "effect/Clock"
+import * as Clock from "effect/Clock"
 import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
@@ -89,8 +89,7 @@ export const withFiber: <A, E, R>(f: (fiber: RuntimeFiber) => Effect.Effect<A, E
 
 export const clockNow = (clock: Clock.Clock): number => clock.currentTimeMillisUnsafe()
 
-export const fiberNow = (fiber: RuntimeFiber): number => fiber.getRef(ClockRef).currentTimeMillisUnsafe()
-const ClockRef = Context.Reference<Clock.Clock>("effect/Clock", { defaultValue: () => undefined as never })
+export const fiberNow = (fiber: RuntimeFiber): number => fiber.getRef(Clock.Clock).currentTimeMillisUnsafe()
 
 export const makeDeferred = <A, E = never>(): Deferred.Deferred<A, E> => Deferred.makeUnsafe<A, E>()
 
