@@ -123,9 +123,9 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
           const before = yield* Clock.currentTimeMillis
           yield* partnerBookings
           const answered = yield* Clock.currentTimeMillis
-          yield* Effect.repeatN(partnerBookings, 1)
-          assert.strictEqual((yield* Harness.tokenRequests).login, 1)
+          // Read at once: on a loaded machine a later `get` may already find the token stale and renew it.
           const current = yield* partnerToken
+          assert.strictEqual((yield* Harness.tokenRequests).login, 1)
           assert.strictEqual(current.expiresAt - current.issuedAt, Harness.quickExpiry.accessLifetime * 1000)
           // Issued while the first call was under way, by our clock: not the server's, 10 minutes off.
           assert.isAtLeast(current.issuedAt, before)
@@ -133,7 +133,7 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
           yield* Effect.sleep(Harness.quickExpiry.pause)
           yield* partnerBookings
           assert.deepStrictEqual(yield* Harness.tokenRequests, { login: 2, refresh: 0 })
-          assert.deepStrictEqual((yield* Harness.counters).resource, { ok: 4, rejected: 0, fault: 0 })
+          assert.deepStrictEqual((yield* Harness.counters).resource, { ok: 2, rejected: 0, fault: 0 })
         }).pipe(Effect.provide(Harness.partnerEnv(
           { accessLifetime: Harness.quickExpiry.accessLifetime, clockOffset: offset },
           Harness.quickExpiry.policy
