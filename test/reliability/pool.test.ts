@@ -8,8 +8,9 @@
 // The issue asks for 50,000 calls. This machine (2 shared cores, client and sandbox in one
 // process) manages about 1,000 authorized calls a second alone and far fewer beside other work, so
 // CI runs 50,000 and a developer's run 10,000 (12 s at most here); `TOKENKEEPER_POOL_CALLS` sets any
-// count. As in load.test.ts, no call starts after `maxRunMillis`, and every assertion is on the
-// calls actually sent.
+// count. As in load.test.ts, no call starts after `maxRunMillis` (once `minimumCalls` have started:
+// a loaded machine still sends enough to say something), and every assertion is on the calls
+// actually sent.
 import * as HttpBody from "@effect/platform/HttpBody"
 import { assert, describe, it } from "@effect/vitest"
 import * as LocalpaymentPool from "@tokenkeeper/localpayment/LocalpaymentPool"
@@ -27,6 +28,7 @@ const calls = Number(process.env.TOKENKEEPER_POOL_CALLS ?? (process.env.CI ? 50_
 const merchants = 1_000
 const concurrency = 200
 const maxRunMillis = 12_000
+const minimumCalls = 1_000
 /** The tokens outlive the run: each merchant used logs in once. */
 const accessLifetime = 600
 /**
@@ -36,7 +38,8 @@ const accessLifetime = 600
  * phase's soon after the run.
  */
 const phases = 10
-const idleTimeToLive = "2 seconds"
+// A merchant is used every ~100 calls: 1.5 s apart at 66 calls/s, seen on a loaded machine.
+const idleTimeToLive = "4 seconds"
 
 const merchant = (i: number) => `merchant-${i}`
 
@@ -60,7 +63,7 @@ const run = (count: number) =>
       Array.from({ length: count }, (_, i) => merchantOf(i, count)),
       (m) =>
         Effect.suspend(() => {
-          if (Date.now() - begun >= maxRunMillis) return Effect.void
+          if (sent >= Math.min(count, minimumCalls) && Date.now() - begun >= maxRunMillis) return Effect.void
           sent++
           used.add(m)
           return LocalpaymentPool.post(m, "/api/validation/document", {
@@ -105,7 +108,7 @@ describe("pool under load", () => {
           Effect.provide(pool)
         )
         const released = Effect.gen(function*() {
-          for (let i = 0; i < 100 && (yield* size) > 0; i++) yield* Effect.sleep("100 millis")
+          for (let i = 0; i < 150 && (yield* size) > 0; i++) yield* Effect.sleep("100 millis")
           return yield* size
         })
 
@@ -144,7 +147,7 @@ describe("pool under load", () => {
             `peak fibers ${peakFibers}, left ${fibers}; heap ${megabytes(heapBefore)} -> ${megabytes(heapAfter)} MB`
         )
 
-        assert.isAtLeast(stats.sent, Math.min(calls, 1_000), "too few calls to say much")
+        assert.isAtLeast(stats.sent, Math.min(calls, minimumCalls), "too few calls to say much")
         assert.deepStrictEqual(stats.failures.filter((f) => !Support.isTypedFailure(f)), [], "untyped failures")
         assert.strictEqual(stats.ok, stats.sent, `failures: ${stats.failures.slice(0, 3).map(String)}`)
         assert.strictEqual(logins, stats.used, "one login per merchant used")
