@@ -12,10 +12,11 @@ import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
+import * as Edition from "./internal/edition.js"
 import * as Sandbox from "./Sandbox.js"
 
 const program = Effect.gen(function*() {
-  const base = yield* Config.port("SANDBOX_PORT_BASE").pipe(Config.withDefault(4010))
+  const base = yield* Edition.portConfig("SANDBOX_PORT_BASE").pipe(Config.withDefault(4010))
   const sandbox = yield* Sandbox.make({
     localpayment: { port: base },
     paysecurez: { port: base + 10 },
