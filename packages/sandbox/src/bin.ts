@@ -44,12 +44,12 @@ const portInUse = (error: HttpServerError.ServeError, base: number) => {
       `Choose others, e.g. SANDBOX_PORT_BASE=${other} npx tokenkeeper-sandbox (SANDBOX_PORT_BASE=${other} pnpm sandbox here).`
     ].join("\n")
   ).pipe(
-    Effect.andThen(() => {
+    Effect.andThen(Effect.sync(() => {
       process.exitCode = 1
-    }),
+    })),
     // Ends the program without a failure for runMain to report; the exit code stays 1.
     Effect.andThen(Effect.interrupt)
   )
 }
 
-NodeRuntime.runMain(Effect.scoped(program))
+NodeRuntime.runMain(Effect.scoped(program), { teardown: Edition.teardown })

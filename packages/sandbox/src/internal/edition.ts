@@ -9,6 +9,7 @@ import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
@@ -108,6 +109,15 @@ export const configProvider = (values: Readonly<Record<string, string>>): Config
 
 /** @internal */
 export const portConfig: (name: string) => Config.Config<number> = Config.port
+
+/**
+ * How `runMain` ends the process: exit code 0 unless the program failed, an interruption (Ctrl-C)
+ * being no failure (Effect 3's own default).
+ *
+ * @internal
+ */
+export const teardown = (exit: Exit.Exit<unknown, unknown>, onExit: (code: number) => void): void =>
+  onExit(Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) ? 1 : 0)
 
 // ---- Logs and traces, for the Recorder ----
 

@@ -103,5 +103,9 @@ export const toHandler = <R>(
     ? undefined
     : find(routes, request.method, path, config) ??
       (request.method === "HEAD" ? find(routes, "GET", path, config) : undefined)
-  return found === undefined ? Effect.succeed(notFound(request)) : found.route.handler(found.params)
+  // Interruptible, as both lines' routers make a route's handler: the servers run requests
+  // uninterruptibly, and a stalled request must end when its client goes away or the server stops.
+  return found === undefined
+    ? Effect.succeed(notFound(request))
+    : Effect.interruptible(found.route.handler(found.params))
 }
