@@ -27,11 +27,12 @@ import * as Cause from "effect/Cause"
 import type * as Context from "effect/Context"
 import type * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
-import type * as Logger from "effect/Logger"
+import * as Logger from "effect/Logger"
 import type * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import * as Util from "node:util"
 import * as Edition from "./internal/edition.js"
+import type { SpanStart } from "./internal/recording.js"
 
 /**
  * Every way a value might end up in a log line, an error report or a trace exporter.
@@ -56,15 +57,15 @@ export const renderings = (u: unknown): ReadonlyArray<string> => {
  * @category constructors
  */
 export const logger = (lines: Array<string>): Logger.Logger<unknown, void> =>
-  Edition.logger((entry) => {
+  Logger.make((options) => {
     lines.push(
       [
-        String(entry.message),
-        ...renderings(entry.message),
-        entry.logfmt,
-        ...entry.annotations.map(([key, value]) => `${key}=${renderings(value).join(" ")}`),
-        Cause.pretty(entry.cause),
-        ...(Edition.isEmptyCause(entry.cause) ? [] : renderings(entry.cause))
+        String(options.message),
+        ...renderings(options.message),
+        Edition.logfmt(options),
+        ...Edition.logAnnotations(options).map(([key, value]) => `${key}=${renderings(value).join(" ")}`),
+        Cause.pretty(options.cause),
+        ...(Edition.isEmptyCause(options.cause) ? [] : renderings(options.cause))
       ].join(" | ")
     )
   })
@@ -131,7 +132,7 @@ export class RecordedSpan implements Tracer.Span {
    */
   status: Tracer.SpanStatus
 
-  constructor(start: Edition.SpanStart, id: number) {
+  constructor(start: SpanStart, id: number) {
     this.name = start.name
     this.parent = start.parent
     this.context = start.context

@@ -61,7 +61,7 @@ export const read: Effect.Effect<Body, never, HttpServerRequest.HttpServerReques
   const request = yield* HttpServerRequest.HttpServerRequest
   const contentType = request.headers["content-type"] ?? ""
   const mediaType = contentType.split(";")[0]!.trim().toLowerCase()
-  const bytes = yield* Edition.bodyBytes(maxBytes)
+  const bytes = yield* request.arrayBuffer.pipe(Edition.withMaxBodySize(maxBytes), Effect.option)
   if (Option.isNone(bytes)) return { _tag: "Malformed", message: "Request body could not be read", text: "" }
   if (bytes.value.byteLength === 0) return { _tag: "Empty" }
   if (isJson(mediaType)) {
