@@ -20,7 +20,7 @@ export interface Body {
   readonly headers?: Record<string, string>
 }
 
-export const send = (method: "GET" | "POST", url: string, body: Body = {}) =>
+export const send = (method: "GET" | "POST" | "HEAD", url: string, body: Body = {}) =>
   Effect.gen(function*() {
     const client = yield* HttpClient.HttpClient
     let request = HttpClientRequest.make(method)(url).pipe(HttpClientRequest.setHeaders(body.headers ?? {}))

@@ -1,6 +1,7 @@
 // The emulators' routing: a few fixed routes per provider, matched the way the router of the
-// platform's Effect 3 line matches them (find-my-way: the path ends at `?`, `;` or `#`, is URI-decoded,
-// optionally loses one trailing slash and its case; HEAD falls back to GET). Our own, so that the
+// platform's Effect 3 line matches them (find-my-way: runs of slashes count as one, the path ends at
+// `?`, `;` or `#` and is URI-decoded, optionally loses one trailing slash and its case, parameters
+// are decoded and at most 100 characters; HEAD falls back to GET). Our own, so that the
 // emulators are one handler on both Effect lines, whose HTTP routers differ.
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -51,8 +52,14 @@ const decodeParam = (segment: string) => {
   }
 }
 
-// The path part of a request URL, decoded, or undefined when it is not valid URI syntax.
-const pathOf = (url: string, config: Config): string | undefined => {
+// find-my-way's defaults, which the platform's router keeps.
+const maxParamLength = 100
+
+// The path part of a request URL (an absolute-form URL loses its origin, runs of slashes count as
+// one), decoded; undefined when it is not valid URI syntax.
+const pathOf = (requestUrl: string, config: Config): string | undefined => {
+  const url = (requestUrl.startsWith("/") ? requestUrl : requestUrl.replace(/^https?:\/\/.*?\//, "/"))
+    .replace(/\/\/+/g, "/")
   const end = url.slice(1).search(/[?;#]/)
   const raw = end === -1 ? url : url.slice(0, end + 1)
   let path: string
@@ -72,8 +79,13 @@ const match = (pattern: string, path: string, config: Config): Params | undefine
   for (let i = 0; i < expected.length; i++) {
     const segment = expected[i]!
     const given = actual[i]!
-    if (segment.startsWith(":")) params[segment.slice(1)] = decodeParam(given)
-    else if (config.caseSensitive ? segment !== given : segment.toLowerCase() !== given.toLowerCase()) return undefined
+    if (segment.startsWith(":")) {
+      const param = decodeParam(given)
+      if (param.length > maxParamLength) return undefined
+      params[segment.slice(1)] = param
+    } else if (config.caseSensitive ? segment !== given : segment.toLowerCase() !== given.toLowerCase()) {
+      return undefined
+    }
   }
   return params
 }
