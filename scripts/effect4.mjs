@@ -28,6 +28,7 @@ const httpModules = new Set([
   "HttpClientError",
   "HttpClientRequest",
   "HttpClientResponse",
+  "HttpIncomingMessage",
   "HttpMethod",
   "HttpMiddleware",
   "HttpRouter",

@@ -6,6 +6,7 @@
  */
 import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import * as Edition from "./internal/edition.js"
 
 /**
  * The statuses a `Status` fault can answer with.
@@ -13,7 +14,7 @@ import * as Schema from "effect/Schema"
  * @since 0.1.0
  * @category models
  */
-export const FaultStatus = Schema.Literal(500, 502, 503, 429)
+export const FaultStatus = Edition.Literals([500, 502, 503, 429])
 
 /**
  * @since 0.1.0
@@ -36,15 +37,15 @@ export type FaultStatus = typeof FaultStatus.Type
  * @since 0.1.0
  * @category models
  */
-export const Fault = Schema.Union(
-  Schema.TaggedStruct("Status", { status: FaultStatus, retryAfter: Schema.optional(Schema.NonNegative) }),
+export const Fault = Edition.Union([
+  Schema.TaggedStruct("Status", { status: FaultStatus, retryAfter: Schema.optional(Edition.NonNegative) }),
   Schema.TaggedStruct("Stall", {}),
   Schema.TaggedStruct("ConnectionReset", {}),
   Schema.TaggedStruct("MalformedJson", {}),
   Schema.TaggedStruct("HtmlError", {}),
   Schema.TaggedStruct("WrongShape", {}),
-  Schema.TaggedStruct("LargeBody", { bytes: Schema.optional(Schema.Int.pipe(Schema.positive())) })
-)
+  Schema.TaggedStruct("LargeBody", { bytes: Schema.optional(Edition.PositiveInt) })
+])
 
 /**
  * @since 0.1.0
@@ -105,7 +106,7 @@ export const largeBody = (bytes?: number): Fault =>
  * @since 0.1.0
  * @category models
  */
-export const Route = Schema.Literal("token", "refresh", "resource")
+export const Route = Edition.Literals(["token", "refresh", "resource"])
 
 /**
  * @since 0.1.0
@@ -120,7 +121,7 @@ export type Route = typeof Route.Type
  * @since 0.1.0
  * @category models
  */
-export const Outcome = Schema.Literal("ok", "rejected", "fault")
+export const Outcome = Edition.Literals(["ok", "rejected", "fault"])
 
 /**
  * @since 0.1.0

@@ -9,13 +9,13 @@
  * @since 0.1.0
  */
 import type * as HttpServerError from "@effect/platform/HttpServerError"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type * as Control from "./Control.js"
+import * as Edition from "./internal/edition.js"
 import * as Emulator from "./internal/emulator.js"
 import * as internal from "./internal/localpayment.js"
 
@@ -39,14 +39,14 @@ import * as internal from "./internal/localpayment.js"
  */
 export const Settings = Schema.Struct({
   username: Schema.String,
-  password: Schema.Redacted(Schema.String),
+  password: Edition.RedactedString,
   ...Emulator.commonFields,
   refreshLifetime: Emulator.Seconds,
   rotation: Schema.Boolean,
   blacklist: Schema.Boolean,
-  refreshedIat: Schema.Literal("copied", "fresh"),
+  refreshedIat: Edition.Literals(["copied", "fresh"]),
   forbidden: Schema.Boolean,
-  accounts: Schema.Record({ key: Schema.String, value: Schema.Redacted(Schema.String) })
+  accounts: Edition.Record(Schema.String, Edition.RedactedString)
 })
 
 /**
@@ -104,7 +104,7 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class Localpayment extends Context.Tag("@tokenkeeper/sandbox/Localpayment")<Localpayment, Service>() {}
+export class Localpayment extends Edition.Service<Localpayment, Service>()("@tokenkeeper/sandbox/Localpayment") {}
 
 /**
  * Starts the emulator on 127.0.0.1; it stops when the scope closes.
@@ -142,4 +142,4 @@ export const make = (options: Options = {}): Effect.Effect<Service, HttpServerEr
  * @category layers
  */
 export const layer = (options?: Options): Layer.Layer<Localpayment, HttpServerError.ServeError> =>
-  Layer.scoped(Localpayment, make(options))
+  Edition.scopedLayer(Localpayment, make(options))

@@ -12,13 +12,13 @@
  * @since 0.1.0
  */
 import type * as HttpServerError from "@effect/platform/HttpServerError"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type * as Control from "./Control.js"
+import * as Edition from "./internal/edition.js"
 import * as Emulator from "./internal/emulator.js"
 import * as internal from "./internal/partner.js"
 
@@ -38,10 +38,10 @@ import * as internal from "./internal/partner.js"
  */
 export const Settings = Schema.Struct({
   clientId: Schema.String,
-  clientSecret: Schema.Redacted(Schema.String),
+  clientSecret: Edition.RedactedString,
   ...Emulator.commonFields,
   refreshLifetime: Emulator.Seconds,
-  expiresIn: Schema.optional(Schema.Number.pipe(Schema.finite())),
+  expiresIn: Schema.optional(Edition.Finite),
   scopes: Schema.Array(Schema.String),
   defaultScopes: Schema.Array(Schema.String),
   issueRefreshTokens: Schema.Boolean,
@@ -102,7 +102,7 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class Partner extends Context.Tag("@tokenkeeper/sandbox/Partner")<Partner, Service>() {}
+export class Partner extends Edition.Service<Partner, Service>()("@tokenkeeper/sandbox/Partner") {}
 
 /**
  * Starts the emulator on 127.0.0.1; it stops when the scope closes.
@@ -146,4 +146,4 @@ export const make = (options: Options = {}): Effect.Effect<Service, HttpServerEr
  * @category layers
  */
 export const layer = (options?: Options): Layer.Layer<Partner, HttpServerError.ServeError> =>
-  Layer.scoped(Partner, make(options))
+  Edition.scopedLayer(Partner, make(options))

@@ -9,13 +9,13 @@
  * @since 0.1.0
  */
 import type * as HttpServerError from "@effect/platform/HttpServerError"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type * as Control from "./Control.js"
+import * as Edition from "./internal/edition.js"
 import * as Emulator from "./internal/emulator.js"
 import * as internal from "./internal/paysecurez.js"
 
@@ -35,11 +35,11 @@ import * as internal from "./internal/paysecurez.js"
  */
 export const Settings = Schema.Struct({
   clientId: Schema.String,
-  clientSecret: Schema.Redacted(Schema.String),
+  clientSecret: Edition.RedactedString,
   ...Emulator.commonFields,
-  expiresIn: Schema.optional(Schema.Number.pipe(Schema.finite())),
+  expiresIn: Schema.optional(Edition.Finite),
   singleUse: Schema.Boolean,
-  accounts: Schema.Record({ key: Schema.String, value: Schema.Redacted(Schema.String) })
+  accounts: Edition.Record(Schema.String, Edition.RedactedString)
 })
 
 /**
@@ -92,7 +92,7 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class PaySecurez extends Context.Tag("@tokenkeeper/sandbox/PaySecurez")<PaySecurez, Service>() {}
+export class PaySecurez extends Edition.Service<PaySecurez, Service>()("@tokenkeeper/sandbox/PaySecurez") {}
 
 /**
  * Starts the emulator on 127.0.0.1; it stops when the scope closes.
@@ -135,4 +135,4 @@ export const make = (options: Options = {}): Effect.Effect<Service, HttpServerEr
  * @category layers
  */
 export const layer = (options?: Options): Layer.Layer<PaySecurez, HttpServerError.ServeError> =>
-  Layer.scoped(PaySecurez, make(options))
+  Edition.scopedLayer(PaySecurez, make(options))

@@ -26,12 +26,13 @@
 import * as Cause from "effect/Cause"
 import type * as Context from "effect/Context"
 import type * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
 import type * as Option from "effect/Option"
-import * as Tracer from "effect/Tracer"
+import type * as Tracer from "effect/Tracer"
 import * as Util from "node:util"
+import * as Edition from "./internal/edition.js"
+import type { SpanStart } from "./internal/recording.js"
 
 /**
  * Every way a value might end up in a log line, an error report or a trace exporter.
@@ -61,10 +62,10 @@ export const logger = (lines: Array<string>): Logger.Logger<unknown, void> =>
       [
         String(options.message),
         ...renderings(options.message),
-        Logger.logfmtLogger.log(options),
-        ...Array.from(options.annotations, ([key, value]) => `${key}=${renderings(value).join(" ")}`),
+        Edition.logfmt(options),
+        ...Edition.logAnnotations(options).map(([key, value]) => `${key}=${renderings(value).join(" ")}`),
         Cause.pretty(options.cause),
-        ...(Cause.isEmpty(options.cause) ? [] : renderings(options.cause))
+        ...(Edition.isEmptyCause(options.cause) ? [] : renderings(options.cause))
       ].join(" | ")
     )
   })
@@ -107,21 +108,40 @@ export class RecordedSpan implements Tracer.Span {
   /**
    * @since 0.1.0
    */
+  readonly name: string
+  /**
+   * @since 0.1.0
+   */
+  readonly parent: Option.Option<Tracer.AnySpan>
+  /**
+   * The span's context (Effect 3 calls it `context`, Effect 4 `annotations`: both are here).
+   *
+   * @since 0.1.0
+   */
+  readonly context: Context.Context<never>
+  /**
+   * @since 0.1.0
+   */
+  readonly annotations: Context.Context<never>
+  /**
+   * @since 0.1.0
+   */
+  readonly kind: Tracer.SpanKind
+  /**
+   * @since 0.1.0
+   */
   status: Tracer.SpanStatus
 
-  constructor(
-    readonly name: string,
-    readonly parent: Option.Option<Tracer.AnySpan>,
-    readonly context: Context.Context<never>,
-    links: ReadonlyArray<Tracer.SpanLink>,
-    startTime: bigint,
-    readonly kind: Tracer.SpanKind,
-    id: number
-  ) {
+  constructor(start: SpanStart, id: number) {
+    this.name = start.name
+    this.parent = start.parent
+    this.context = start.context
+    this.annotations = start.context
+    this.kind = start.kind
     this.spanId = `span-${id}`
-    this.traceId = parent._tag === "Some" ? parent.value.traceId : `trace-${id}`
-    this.links = [...links]
-    this.status = { _tag: "Started", startTime }
+    this.traceId = start.parent._tag === "Some" ? start.parent.value.traceId : `trace-${id}`
+    this.links = [...start.links]
+    this.status = { _tag: "Started", startTime: start.startTime }
   }
 
   /**
@@ -160,13 +180,10 @@ export class RecordedSpan implements Tracer.Span {
  * @category constructors
  */
 export const tracer = (spans: Array<RecordedSpan>): Tracer.Tracer =>
-  Tracer.make({
-    span: (name, parent, context, links, startTime, kind) => {
-      const span = new RecordedSpan(name, parent, context, links, startTime, kind, spans.length)
-      spans.push(span)
-      return span
-    },
-    context: (f) => f()
+  Edition.tracer((start) => {
+    const span = new RecordedSpan(start, spans.length)
+    spans.push(span)
+    return span
   })
 
 /**
@@ -176,8 +193,4 @@ export const tracer = (spans: Array<RecordedSpan>): Tracer.Tracer =>
  * @category layers
  */
 export const layer = (lines: Array<string>, spans: Array<RecordedSpan>): Layer.Layer<never> =>
-  Layer.mergeAll(
-    Logger.replace(Logger.defaultLogger, logger(lines)),
-    Logger.minimumLogLevel(LogLevel.All),
-    Layer.setTracer(tracer(spans))
-  )
+  Edition.recordEverything(logger(lines), tracer(spans))

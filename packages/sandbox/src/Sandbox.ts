@@ -5,12 +5,12 @@
  * @since 0.1.0
  */
 import type * as HttpServerError from "@effect/platform/HttpServerError"
-import * as ConfigProvider from "effect/ConfigProvider"
-import * as Context from "effect/Context"
+import type * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import * as Edition from "./internal/edition.js"
 import * as Localpayment from "./Localpayment.js"
 import * as Partner from "./Partner.js"
 import * as PaySecurez from "./PaySecurez.js"
@@ -29,7 +29,7 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class Sandbox extends Context.Tag("@tokenkeeper/sandbox/Sandbox")<Sandbox, Service>() {}
+export class Sandbox extends Edition.Service<Sandbox, Service>()("@tokenkeeper/sandbox/Sandbox") {}
 
 /**
  * Options per emulator, e.g. `{ localpayment: { accessLifetime: 2 } }`.
@@ -86,7 +86,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, HttpServerEr
  * @category layers
  */
 export const layer = (options?: Options): Layer.Layer<Sandbox, HttpServerError.ServeError> =>
-  Layer.scoped(Sandbox, make(options))
+  Edition.scopedLayer(Sandbox, make(options))
 
 /**
  * The environment a program needs to use the emulators: base URLs and credentials, secrets in
@@ -115,4 +115,4 @@ export const environment = (service: Service): Record<string, string> => ({
  * @category accessors
  */
 export const configProvider = (service: Service): ConfigProvider.ConfigProvider =>
-  ConfigProvider.fromMap(new Map(Object.entries(environment(service))))
+  Edition.configProvider(environment(service))

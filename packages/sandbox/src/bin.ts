@@ -12,10 +12,11 @@ import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
+import * as Edition from "./internal/edition.js"
 import * as Sandbox from "./Sandbox.js"
 
 const program = Effect.gen(function*() {
-  const base = yield* Config.port("SANDBOX_PORT_BASE").pipe(Config.withDefault(4010))
+  const base = yield* Edition.portConfig("SANDBOX_PORT_BASE").pipe(Config.withDefault(4010))
   const sandbox = yield* Sandbox.make({
     localpayment: { port: base },
     paysecurez: { port: base + 10 },
@@ -43,12 +44,12 @@ const portInUse = (error: HttpServerError.ServeError, base: number) => {
       `Choose others, e.g. SANDBOX_PORT_BASE=${other} npx tokenkeeper-sandbox (SANDBOX_PORT_BASE=${other} pnpm sandbox here).`
     ].join("\n")
   ).pipe(
-    Effect.andThen(() => {
+    Effect.andThen(Effect.sync(() => {
       process.exitCode = 1
-    }),
+    })),
     // Ends the program without a failure for runMain to report; the exit code stays 1.
     Effect.andThen(Effect.interrupt)
   )
 }
 
-NodeRuntime.runMain(Effect.scoped(program))
+NodeRuntime.runMain(Effect.scoped(program), { teardown: Edition.teardown })

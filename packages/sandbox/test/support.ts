@@ -1,10 +1,10 @@
-// A small HTTP client for the emulator tests: real requests over loopback (undici), answers kept
+// A small HTTP client for the emulator tests: real requests over loopback (see Edition.Client), answers kept
 // raw (status, headers, body text) so tests can compare bodies byte for byte.
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { Effect } from "effect"
+import * as Edition from "./support/edition.js"
 
-export const Client = NodeHttpClient.layerUndici
+export const Client = Edition.Client
 
 export interface Reply {
   readonly status: number
@@ -20,11 +20,11 @@ export interface Body {
   readonly headers?: Record<string, string>
 }
 
-export const send = (method: "GET" | "POST", url: string, body: Body = {}) =>
+export const send = (method: "GET" | "POST" | "HEAD", url: string, body: Body = {}) =>
   Effect.gen(function*() {
     const client = yield* HttpClient.HttpClient
     let request = HttpClientRequest.make(method)(url).pipe(HttpClientRequest.setHeaders(body.headers ?? {}))
-    if (body.json !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, body.json)
+    if (body.json !== undefined) request = Edition.bodyJson(request, body.json)
     if (body.form !== undefined) request = HttpClientRequest.bodyUrlParams(request, body.form)
     if (body.text !== undefined) request = HttpClientRequest.bodyText(request, body.text, body.contentType)
     const response = yield* client.execute(request)

@@ -1,12 +1,13 @@
 // The admin routes under /__sandbox/ on every emulator: the Control, over HTTP and JSON, for tests
 // in another process and for poking at `pnpm sandbox` with curl.
-import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Control from "../Control.js"
+import * as Edition from "./edition.js"
 import * as Reply from "./reply.js"
+import * as Router from "./router.js"
 
 const Ok = Schema.Struct({ ok: Schema.Literal(true) })
 const AdminError = Schema.Struct({ error: Schema.String })
@@ -17,42 +18,41 @@ const Counters = Schema.Struct({
 })
 const FailRequest = Schema.Struct({
   fault: Control.Fault,
-  count: Schema.optional(Schema.Int.pipe(Schema.positive()))
+  count: Schema.optional(Edition.PositiveInt)
 })
 const OutageRequest = Schema.Struct({ on: Schema.Boolean })
 
 const ok = Reply.json(Ok, { ok: true })
 
 // Decodes the JSON body with `schema` and runs `f`; a body that does not fit answers 400.
-const withBody = <A, I>(schema: Schema.Schema<A, I>, f: (body: A) => Effect.Effect<void>) =>
+const withBody = <A, I>(schema: Edition.Codec<A, I>, f: (body: A) => Effect.Effect<void>) =>
   HttpServerRequest.schemaBodyJson(schema).pipe(
-    Effect.flatMap(f),
-    Effect.as(ok),
-    Effect.catchAll((error): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
-      Effect.succeed(Reply.json(AdminError, { error: error.message }, { status: 400 }))
-    )
+    Effect.matchEffect({
+      onFailure: (error): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
+        Effect.succeed(Reply.json(AdminError, { error: error.message }, { status: 400 })),
+      onSuccess: (body) => Effect.as(f(body), ok)
+    })
   )
 
 /** @internal */
-export const router = <S, I>(control: Control.Control<S>, settings: Schema.Schema<S, I>): HttpRouter.HttpRouter =>
-  HttpRouter.empty.pipe(
-    HttpRouter.get(
-      "/__sandbox/counters",
-      Effect.all({
-        counters: control.counters,
-        tokenRequests: control.tokenRequests,
-        crossAccount: control.crossAccount
-      }).pipe(
-        Effect.map((body) => Reply.json(Counters, body))
-      )
-    ),
-    HttpRouter.post("/__sandbox/counters/reset", Effect.as(control.resetCounters, ok)),
-    HttpRouter.post("/__sandbox/faults", withBody(FailRequest, ({ count, fault }) => control.fail(fault, count))),
-    HttpRouter.post("/__sandbox/outage", withBody(OutageRequest, ({ on }) => control.outage(on))),
-    HttpRouter.post(
-      "/__sandbox/configure",
-      withBody(Schema.partialWith(settings, { exact: true }), (partial) => control.configure(partial as Partial<S>))
-    ),
-    HttpRouter.post("/__sandbox/revoke", Effect.as(control.revokeAccessTokens, ok)),
-    HttpRouter.post("/__sandbox/reset", Effect.as(control.reset, ok))
-  )
+export const routes = <S, I>(
+  control: Control.Control<S>,
+  settings: Edition.Codec<S, I>
+): ReadonlyArray<Router.Route<HttpServerRequest.HttpServerRequest>> => [
+  Router.get(
+    "/__sandbox/counters",
+    Effect.all({
+      counters: control.counters,
+      tokenRequests: control.tokenRequests,
+      crossAccount: control.crossAccount
+    }).pipe(
+      Effect.map((body) => Reply.json(Counters, body))
+    )
+  ),
+  Router.post("/__sandbox/counters/reset", Effect.as(control.resetCounters, ok)),
+  Router.post("/__sandbox/faults", withBody(FailRequest, ({ count, fault }) => control.fail(fault, count))),
+  Router.post("/__sandbox/outage", withBody(OutageRequest, ({ on }) => control.outage(on))),
+  Router.post("/__sandbox/configure", withBody(Edition.partial(settings), (partial) => control.configure(partial))),
+  Router.post("/__sandbox/revoke", Effect.as(control.revokeAccessTokens, ok)),
+  Router.post("/__sandbox/reset", Effect.as(control.reset, ok))
+]

@@ -1,12 +1,10 @@
 // Reads a request body the way a web framework's parsers do, without deciding what to answer:
 // each provider maps the outcome to its own framework's behaviour (DRF answers 415 to an unknown
 // content type, NestJS and Laravel just see no parameters).
-import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
+import * as Edition from "./edition.js"
 
 /** @internal */
 export type Body =
@@ -25,7 +23,20 @@ const isJson = (mediaType: string) => mediaType === "application/json" || mediaT
 const isForm = (mediaType: string) =>
   mediaType === "application/x-www-form-urlencoded" || mediaType === "multipart/form-data"
 
-const parseJson = Schema.decodeUnknownEither(Schema.parseJson())
+/**
+ * JSON text parsed, or what JSON.parse said about it.
+ *
+ * @internal
+ */
+export const parseJson = (
+  text: string
+): { readonly _tag: "Json"; readonly value: unknown } | { readonly _tag: "Malformed"; readonly message: string } => {
+  try {
+    return { _tag: "Json", value: JSON.parse(text) }
+  } catch (error) {
+    return { _tag: "Malformed", message: error instanceof Error ? error.message : String(error) }
+  }
+}
 
 // Both form encodings through the WHATWG parser; only text fields matter for token requests.
 const parseForm = (bytes: ArrayBuffer, contentType: string) =>
@@ -50,23 +61,18 @@ export const read: Effect.Effect<Body, never, HttpServerRequest.HttpServerReques
   const request = yield* HttpServerRequest.HttpServerRequest
   const contentType = request.headers["content-type"] ?? ""
   const mediaType = contentType.split(";")[0]!.trim().toLowerCase()
-  const bytes = yield* request.arrayBuffer.pipe(
-    HttpIncomingMessage.withMaxBodySize(Option.some(maxBytes)),
-    Effect.option
-  )
+  const bytes = yield* request.arrayBuffer.pipe(Edition.withMaxBodySize(maxBytes), Effect.option)
   if (Option.isNone(bytes)) return { _tag: "Malformed", message: "Request body could not be read", text: "" }
   if (bytes.value.byteLength === 0) return { _tag: "Empty" }
   if (isJson(mediaType)) {
     const text = new TextDecoder().decode(bytes.value)
     const json = parseJson(text)
-    return json._tag === "Right"
-      ? { _tag: "Json", value: json.right }
-      : { _tag: "Malformed", message: ParseResult.ArrayFormatter.formatErrorSync(json.left)[0]!.message, text }
+    return json._tag === "Json" ? json : { _tag: "Malformed", message: json.message, text }
   }
   if (isForm(mediaType)) {
     return yield* parseForm(bytes.value, contentType).pipe(
       Effect.map((value): Body => ({ _tag: "Form", value })),
-      Effect.catchAllDefect(() => Effect.succeed<Body>({ _tag: "Unsupported", contentType }))
+      (parsed) => Edition.catchDefect(parsed, () => Effect.succeed<Body>({ _tag: "Unsupported", contentType }))
     )
   }
   return { _tag: "Unsupported", contentType }

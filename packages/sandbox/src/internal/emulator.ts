@@ -3,19 +3,20 @@
 // token routes, then counting). `serve` puts a provider's routes and the admin routes on their own
 // loopback port.
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import * as HttpRouter from "@effect/platform/HttpRouter"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
-import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
+import type * as Net from "node:net"
 import type * as Control from "../Control.js"
 import * as Admin from "./admin.js"
+import * as Edition from "./edition.js"
 import * as Faults from "./faults.js"
+import * as Router from "./router.js"
 import * as Tokens from "./tokens.js"
 
 /**
@@ -23,7 +24,7 @@ import * as Tokens from "./tokens.js"
  *
  * @internal
  */
-export const Seconds = Schema.Number.pipe(Schema.positive(), Schema.finite())
+export const Seconds = Edition.PositiveFinite
 
 /**
  * The settings every emulator has.
@@ -34,9 +35,9 @@ export const commonFields = {
   /** How long an access token is accepted, in seconds. */
   accessLifetime: Seconds,
   /** How wrong the server's clock is, in seconds: it stamps and checks tokens with it. */
-  clockOffset: Schema.Number.pipe(Schema.finite()),
+  clockOffset: Edition.Finite,
   /** Added to every provider request (not the admin routes), in milliseconds. */
-  latency: Schema.NonNegative
+  latency: Edition.NonNegative
 }
 
 /** @internal */
@@ -106,6 +107,10 @@ const takeFault = <S>(state: State<S>, route: Control.Route): [Control.Fault | "
   return [next.fault, { ...state, faults, counters: count(state.counters, route, "fault") }]
 }
 
+// A refusal is as much an answer as a success.
+const answer = <R>(handler: Handler<R>) =>
+  Effect.match(handler, { onFailure: (response) => response, onSuccess: (response) => response })
+
 /** @internal */
 export const make = <S extends Common>(initial: S, pages: Faults.Pages): Effect.Effect<Emulator<S>> =>
   Effect.gen(function*() {
@@ -139,7 +144,7 @@ export const make = <S extends Common>(initial: S, pages: Faults.Pages): Effect.
       })),
       crossAccount: Effect.map(Ref.get(ref), (state) => state.crossAccount),
       resetCounters: Ref.update(ref, (state) => ({ ...state, counters: zero, crossAccount: 0 })),
-      reset: Effect.zipRight(Ref.set(ref, start), tokens.clearBlacklist)
+      reset: Effect.andThen(Ref.set(ref, start), tokens.clearBlacklist)
     }
 
     return {
@@ -153,10 +158,9 @@ export const make = <S extends Common>(initial: S, pages: Faults.Pages): Effect.
           const fault = yield* Ref.modify(ref, (state) => takeFault(state, route))
           if (fault === "outage") return pages.status(503, undefined)
           if (fault !== undefined) return yield* Faults.respond(fault, pages)
-          return yield* record(route, yield* Effect.merge(handler))
+          return yield* record(route, yield* answer(handler))
         }),
-      resource: (handler) =>
-        Effect.zipRight(delay, Effect.flatMap(Effect.merge(handler), (r) => record("resource", r))),
+      resource: (handler) => Effect.andThen(delay, Effect.flatMap(answer(handler), (r) => record("resource", r))),
       checkAccount: (grant) =>
         Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
           const named = request.headers["x-sandbox-account"]
@@ -171,7 +175,7 @@ export const make = <S extends Common>(initial: S, pages: Faults.Pages): Effect.
   })
 
 /** @internal */
-export type RouterConfig = Parameters<typeof HttpRouter.setRouterConfig>[0]
+export type RouterConfig = Router.Config
 
 /**
  * Serves `routes` and the admin routes on 127.0.0.1:`port` (0 picks a free port) until the scope
@@ -180,19 +184,16 @@ export type RouterConfig = Parameters<typeof HttpRouter.setRouterConfig>[0]
 const serve = <S, I>(options: {
   readonly port: number
   readonly emulator: Emulator<S>
-  readonly settings: Schema.Schema<S, I>
-  readonly routes: HttpRouter.HttpRouter
+  readonly settings: Edition.Codec<S, I>
+  readonly routes: Routes
   readonly pages: Faults.Pages
   readonly routerConfig: RouterConfig
 }): Effect.Effect<string, HttpServerError.ServeError, Scope.Scope> =>
   Effect.gen(function*() {
-    const router = HttpRouter.concat(options.routes, Admin.router(options.emulator.control, options.settings))
-    const app = yield* HttpRouter.toHttpApp(router).pipe(HttpRouter.withRouterConfig(options.routerConfig))
+    const routes = [...options.routes, ...Admin.routes(options.emulator.control, options.settings)]
+    const route = Router.toHandler(routes, options.routerConfig, options.pages.notFound)
     const node = Http.createServer()
     const server = yield* NodeHttpServer.make(() => node, { port: options.port, host: "127.0.0.1" })
-    // server.close() waits for open connections, and a stalled request keeps its connection open:
-    // cut them all first so that shutting down never hangs.
-    yield* Effect.addFinalizer(() => Effect.sync(() => node.closeAllConnections()))
     // Every answer is dated by the emulated clock, skew included, as a real server dates it by its
     // own; at the request's arrival, so that a token stamped while handling it is never dated in an
     // earlier second than the answer (a real server may cross a second between the two).
@@ -200,16 +201,25 @@ const serve = <S, I>(options: {
       Effect.flatMap(options.emulator.now, (arrival) =>
         Effect.map(handle, (response) =>
           HttpServerResponse.setHeader(response, "date", new Date(arrival).toUTCString())))
-    yield* server.serve(dated(app.pipe(
-      Effect.catchTag("RouteNotFound", (error) =>
-        Effect.succeed(options.pages.notFound(error.request))),
-      Effect.catchAllDefect((defect) =>
+    yield* server.serve(dated(Edition.catchDefect(
+      Effect.flatMap(HttpServerRequest.HttpServerRequest, route),
+      (defect) =>
         Effect.as(Effect.logError("sandbox: unexpected defect", defect), options.pages.status(500, undefined))
-      )
     )))
-    const address = server.address
-    return `http://127.0.0.1:${address._tag === "TcpAddress" ? address.port : options.port}`
+    // server.close() waits for open connections, and a stalled request keeps its connection open:
+    // cut them all first so that shutting down never hangs. Added last, so it runs first.
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => node.closeAllConnections())
+    )
+    return `http://127.0.0.1:${(node.address() as Net.AddressInfo).port}`
   })
+
+/**
+ * A provider's routes; they read the request.
+ *
+ * @internal
+ */
+export type Routes = ReadonlyArray<Router.Route<HttpServerRequest.HttpServerRequest>>
 
 /**
  * One provider's emulator: its settings (defaults and schema), the pages and routing rules of the
@@ -218,9 +228,9 @@ const serve = <S, I>(options: {
  *
  * @internal
  */
-export interface Provider<S, I, R extends { readonly routes: HttpRouter.HttpRouter }> {
+export interface Provider<S, I, R extends { readonly routes: Routes }> {
   readonly defaults: S
-  readonly schema: Schema.Schema<S, I>
+  readonly schema: Edition.Codec<S, I>
   readonly pages: Faults.Pages
   readonly routerConfig: RouterConfig
   readonly routes: (emulator: Emulator<S>) => Effect.Effect<R>
@@ -232,7 +242,7 @@ export interface Provider<S, I, R extends { readonly routes: HttpRouter.HttpRout
  *
  * @internal
  */
-export const start = <S extends Common, I, R extends { readonly routes: HttpRouter.HttpRouter }>(
+export const start = <S extends Common, I, R extends { readonly routes: Routes }>(
   provider: Provider<S, I, R>,
   options: Partial<S> & { readonly port?: number | undefined }
 ): Effect.Effect<

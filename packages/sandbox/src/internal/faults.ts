@@ -64,7 +64,7 @@ export const respond = (
     case "Stall":
       return Effect.never
     case "ConnectionReset":
-      return Effect.zipRight(resetConnection, Effect.never)
+      return Effect.andThen(resetConnection, Effect.never)
     case "MalformedJson":
       return Effect.succeed(
         HttpServerResponse.text("{\"access_token\":\"eyJ0eXAiOiJKV1QiLCJhbGciOi", { contentType: "application/json" })

@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Crypto from "node:crypto"
+import type * as Edition from "./edition.js"
 
 /** @internal */
 export interface Signer {
@@ -39,13 +40,15 @@ export interface RsaKeys {
   readonly publicKey: string
 }
 
-const generateKeyPair = Effect.async<Crypto.KeyPairKeyObjectResult>((resume) => {
-  // The async variant: generating a 2048-bit key takes long enough to be worth not blocking.
-  Crypto.generateKeyPair("rsa", { modulusLength: 2048 }, (error, publicKey, privateKey) => {
-    if (error) return resume(Effect.die(error))
-    resume(Effect.succeed({ publicKey, privateKey }))
+const generateKeyPair = Effect.promise(() =>
+  new Promise<Crypto.KeyPairKeyObjectResult>((resolve, reject) => {
+    // The async variant: generating a 2048-bit key takes long enough to be worth not blocking.
+    Crypto.generateKeyPair("rsa", { modulusLength: 2048 }, (error, publicKey, privateKey) => {
+      if (error) return reject(error)
+      resolve({ publicKey, privateKey })
+    })
   })
-})
+)
 
 /**
  * One key pair per process, made on first use: emulators are many and short-lived in test
@@ -65,8 +68,8 @@ export const rs256 = (header: string): Effect.Effect<RsaKeys> =>
   }))
 
 /** @internal */
-export const encode = <A, I>(schema: Schema.Schema<A, I>, signer: Signer, claims: A): string => {
-  const input = `${signer.header}.${base64url(Schema.encodeSync(Schema.parseJson(schema))(claims))}`
+export const encode = <A, I>(schema: Edition.Codec<A, I>, signer: Signer, claims: A): string => {
+  const input = `${signer.header}.${base64url(JSON.stringify(Schema.encodeSync(schema)(claims)))}`
   return `${input}.${base64url(signer.sign(input))}`
 }
 
@@ -75,9 +78,15 @@ export const encode = <A, I>(schema: Schema.Schema<A, I>, signer: Signer, claims
  *
  * @internal
  */
-export const decode = <A, I>(schema: Schema.Schema<A, I>, signer: Signer, token: string): Option.Option<A> => {
+export const decode = <A, I>(schema: Edition.Codec<A, I>, signer: Signer, token: string): Option.Option<A> => {
   const parts = token.split(".")
   if (parts.length !== 3 || parts[0] !== signer.header) return Option.none()
   if (!signer.verify(`${parts[0]}.${parts[1]}`, Buffer.from(parts[2]!, "base64url"))) return Option.none()
-  return Schema.decodeUnknownOption(Schema.parseJson(schema))(Buffer.from(parts[1]!, "base64url").toString("utf8"))
+  let json: unknown
+  try {
+    json = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"))
+  } catch {
+    return Option.none()
+  }
+  return Schema.decodeUnknownOption(schema)(json)
 }

@@ -6,6 +6,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Body from "./body.js"
+import * as Edition from "./edition.js"
 import * as Reply from "./reply.js"
 
 /**
@@ -15,7 +16,7 @@ import * as Reply from "./reply.js"
  */
 export type Params = Readonly<Record<string, unknown>>
 
-const ParamsSchema = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+const ParamsSchema = Edition.Record(Schema.String, Schema.Unknown)
 
 // league 8's payload: "message" repeats "error_description" (deprecated, still sent).
 const OAuthError = Schema.Struct({

@@ -1,10 +1,8 @@
 // Localpayment's routes as Django REST framework with djangorestframework-simplejwt answers them:
 // stateless HS256 JWTs, serializer errors, and DRF's bodies and headers for every refusal.
-import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -16,6 +14,7 @@ import type * as Emulator from "./emulator.js"
 import type * as Faults from "./faults.js"
 import * as Jwt from "./jwt.js"
 import * as Reply from "./reply.js"
+import * as Router from "./router.js"
 
 // PyJWT writes "typ" before "alg".
 const header = "{\"typ\":\"JWT\",\"alg\":\"HS256\"}"
@@ -124,12 +123,13 @@ const data = Effect.flatMap(Body.read, (body): Effect.Effect<unknown, HttpServer
   }
 })
 
-const validated = <A, I>(serializer: Schema.Schema<A, I>) =>
-  Effect.flatMap(
-    data,
-    (input) =>
-      Either.mapLeft(Drf.validate(serializer, input), (errors) => Reply.json(Drf.Errors, errors, { status: 400 }))
-  )
+const validated = <A>(serializer: Drf.Field<A>) =>
+  Effect.flatMap(data, (input) => {
+    const result = Drf.validate(serializer, input)
+    return result._tag === "Valid"
+      ? Effect.succeed(result.value)
+      : Effect.fail(Reply.json(Drf.Errors, result.errors, { status: 400 }))
+  })
 
 const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
   // simplejwt stamps whole seconds, truncated (`timegm(dt.utctimetuple())`), and PyJWT accepts an
@@ -221,15 +221,15 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
     })
   )
 
-  return HttpRouter.empty.pipe(
-    HttpRouter.post("/api/token/", login),
-    HttpRouter.post("/api/token/refresh/", refresh),
-    HttpRouter.post("/api/validation/document", validateDocument)
-  )
+  return [
+    Router.post("/api/token/", login),
+    Router.post("/api/token/refresh/", refresh),
+    Router.post("/api/validation/document", validateDocument)
+  ]
 }
 
 /** @internal */
-export const routes = (emulator: Emulator.Emulator<Settings>): HttpRouter.HttpRouter =>
+export const routes = (emulator: Emulator.Emulator<Settings>): Emulator.Routes =>
   make(emulator, Jwt.hs256(Crypto.randomBytes(32), header))
 
 // Django's own pages, as served with DEBUG off.

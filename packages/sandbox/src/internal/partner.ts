@@ -1,6 +1,5 @@
 // The partner's routes as Laravel Passport answers them: the token endpoint's grants (league's
 // rules are in league.ts), RS256 JWTs or opaque tokens, and the token guard of its API.
-import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -12,6 +11,7 @@ import type * as Faults from "./faults.js"
 import * as Jwt from "./jwt.js"
 import * as League from "./league.js"
 import * as Reply from "./reply.js"
+import * as Router from "./router.js"
 
 // lcobucci/jwt, as Passport uses it, writes "typ" before "alg".
 const header = "{\"typ\":\"JWT\",\"alg\":\"RS256\"}"
@@ -151,17 +151,17 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
     })
   )
 
-  return HttpRouter.empty.pipe(
-    HttpRouter.post("/api/oauth/token", token),
-    HttpRouter.get("/api/bookings", bookings)
-  )
+  return [
+    Router.post("/api/oauth/token", token),
+    Router.get("/api/bookings", bookings)
+  ]
 }
 
 const noStore = { headers: { "cache-control": "no-store", pragma: "no-cache" } }
 
 /** @internal */
 export interface Routes {
-  readonly routes: HttpRouter.HttpRouter
+  readonly routes: Emulator.Routes
   readonly publicKey: string
 }
 

@@ -1,11 +1,9 @@
 // PaySecurez's routes. Only the token response and the resource's 401 body are documented; the
 // other refusals are our choice, in the same NestJS exception-filter shape as the documented one
 // ({"statusCode","message": reason phrase,"error": detail}).
-import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as HashMap from "effect/HashMap"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -14,10 +12,12 @@ import * as Schema from "effect/Schema"
 import * as Crypto from "node:crypto"
 import type { Settings } from "../PaySecurez.js"
 import * as Body from "./body.js"
+import * as Edition from "./edition.js"
 import type * as Emulator from "./emulator.js"
 import type * as Faults from "./faults.js"
 import * as Jwt from "./jwt.js"
 import * as Reply from "./reply.js"
+import * as Router from "./router.js"
 
 // jsonwebtoken (Node) writes "alg" before "typ".
 const header = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
@@ -30,7 +30,7 @@ const TokenResponse = Schema.Struct({
   token_type: Schema.Literal("Bearer")
 })
 const TransactionRequest = Schema.Struct({
-  amount: Schema.optional(Schema.Union(Schema.Number, Schema.String)),
+  amount: Schema.optional(Edition.Union([Schema.Number, Schema.String])),
   currency: Schema.optional(Schema.String),
   reference: Schema.optional(Schema.String)
 })
@@ -38,7 +38,7 @@ const TransactionStatus = Schema.Literal("PENDING")
 const Transaction = Schema.Struct({
   txNo: Schema.String,
   status: TransactionStatus,
-  amount: Schema.optional(Schema.Union(Schema.Number, Schema.String)),
+  amount: Schema.optional(Edition.Union([Schema.Number, Schema.String])),
   currency: Schema.optional(Schema.String),
   reference: Schema.optional(Schema.String),
   createdAt: Schema.String
@@ -68,8 +68,8 @@ const body = (fallback: unknown) =>
     }
   })
 
-const decode = <A, I>(schema: Schema.Schema<A, I>, refusal: HttpServerResponse.HttpServerResponse) =>
-  Effect.flatMap(body({}), (input) => Either.mapLeft(Schema.decodeUnknownEither(schema)(input), () => refusal))
+const decode = <A, I>(schema: Edition.Codec<A, I>, refusal: HttpServerResponse.HttpServerResponse) =>
+  Effect.flatMap(body({}), (input) => Effect.mapError(Edition.decodeUnknown(schema)(input), () => refusal))
 
 const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) =>
   Effect.gen(function*() {
@@ -121,8 +121,8 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) =>
       Effect.gen(function*() {
         yield* authenticate
         const input = yield* Effect.flatMap(body({}), (input) =>
-          Either.mapLeft(
-            Schema.decodeUnknownEither(TransactionRequest)(input),
+          Effect.mapError(
+            Edition.decodeUnknown(TransactionRequest)(input),
             (error) => nestError(400, error.message)
           ))
         const txNo = `TX${String(yield* Ref.updateAndGet(sequence, (n) => n + 1)).padStart(10, "0")}`
@@ -133,25 +133,23 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) =>
       })
     )
 
-    const status = emulator.resource(
-      Effect.gen(function*() {
+    const status = (txNo: string) =>
+      emulator.resource(Effect.gen(function*() {
         yield* authenticate
-        const { txNo } = yield* HttpRouter.params
-        const transaction = HashMap.get(yield* Ref.get(transactions), txNo ?? "")
+        const transaction = HashMap.get(yield* Ref.get(transactions), txNo)
         if (Option.isNone(transaction)) return yield* Effect.fail(noTransaction)
         return Reply.json(StatusResponse, { txNo: transaction.value.txNo, status: transaction.value.status })
-      })
-    )
+      }))
 
-    return HttpRouter.empty.pipe(
-      HttpRouter.post("/api/token", token),
-      HttpRouter.post("/api/v1/transactions", create),
-      HttpRouter.get("/api/v1/transactions/:txNo/status", status)
-    )
+    return [
+      Router.post("/api/token", token),
+      Router.post("/api/v1/transactions", create),
+      Router.route("GET", "/api/v1/transactions/:txNo/status", (params) => status(params.txNo ?? ""))
+    ]
   })
 
 /** @internal */
-export const routes = (emulator: Emulator.Emulator<Settings>): Effect.Effect<HttpRouter.HttpRouter> =>
+export const routes = (emulator: Emulator.Emulator<Settings>): Effect.Effect<Emulator.Routes> =>
   make(emulator, Jwt.hs256(Crypto.randomBytes(32), header))
 
 /** @internal */
