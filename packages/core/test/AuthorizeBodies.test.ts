@@ -13,6 +13,7 @@ import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import { Effect, Exit, Stream } from "effect"
 import { Readable } from "node:stream"
+import * as Edition from "./support/edition.js"
 import * as Loopback from "./support/Loopback.js"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
@@ -62,7 +63,7 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("authorize and 
           assert.deepStrictEqual(received.map((r) => r.body), [payload], "sent once, whole")
           assert.isTrue(Exit.isFailure(exit), `no response from a request sent differently: ${String(exit)}`)
           if (Exit.isFailure(exit)) {
-            const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+            const error = Edition.failureOf(exit)
             assert.isTrue(error?._tag === "Invalid" && error.reason === "token" && error.status === 401)
             // The message says why no retry was made, not just that the token was refused.
             assert.include(error?.message, "its body can be read only once")
