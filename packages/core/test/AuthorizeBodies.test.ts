@@ -43,10 +43,16 @@ const send = (body: HttpBody.HttpBody) =>
     return { exit, received: yield* resource.received, calls: yield* calls }
   })
 
-layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("authorize and request bodies", (it) => {
+/** undici's client, or node:http's where undici does not load (Effect 4's on Node before 22.19). */
+const clientLayer = Edition.undiciLoads ? NodeHttpClient.layerUndici : NodeHttpClient.layer
+
+layer(clientLayer, { excludeTestServices: true })("authorize and request bodies", (it) => {
   describe("a body that can be read only once", () => {
     const oneShot: ReadonlyArray<readonly [string, () => HttpBody.HttpBody]> = [
-      ["a Node Readable", () => HttpBody.raw(Readable.from([Buffer.from(payload)]))],
+      // A raw Node Readable goes out over undici only (node:http's client takes no Readable as a raw body).
+      ...(Edition.undiciLoads
+        ? [["a Node Readable", () => HttpBody.raw(Readable.from([Buffer.from(payload)]))] as const]
+        : []),
       [
         "a web ReadableStream as an HttpBody stream",
         () =>

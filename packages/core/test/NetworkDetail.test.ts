@@ -28,7 +28,8 @@ const secret = "s3cret-client-value"
 
 const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
   ["FetchHttpClient", FetchHttpClient.layer],
-  ["NodeHttpClient (undici)", NodeHttpClient.layerUndici],
+  // undici only where it loads: not Effect 4's on Node before 22.19
+  ...(Edition.undiciLoads ? [["NodeHttpClient (undici)", NodeHttpClient.layerUndici] as const] : []),
   ["NodeHttpClient (node:http)", NodeHttpClient.layer]
 ]
 

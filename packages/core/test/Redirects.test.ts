@@ -46,7 +46,10 @@ const following = <E, R>(base: Layer.Layer<HttpClient.HttpClient, E, R>) =>
 const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
   ["FetchHttpClient", FetchHttpClient.layer],
   ["FetchHttpClient with followRedirects", following(FetchHttpClient.layer)],
-  ["NodeHttpClient (undici) with followRedirects", following(NodeHttpClient.layerUndici)],
+  // undici only where it loads: not Effect 4's on Node before 22.19
+  ...(Edition.undiciLoads
+    ? [["NodeHttpClient (undici) with followRedirects", following(NodeHttpClient.layerUndici)] as const]
+    : []),
   ["NodeHttpClient (node:http) with followRedirects", following(NodeHttpClient.layer)]
 ]
 

@@ -20,6 +20,9 @@ describe("TokenService.authorize's rejection reader", () => {
       const resource = yield* FakeResource.accepts()
       const client = service.authorize(resource.client, { rejection: () => Effect.never })
       const fiber = yield* Effect.fork(Effect.exit(client.execute(HttpClientRequest.get("https://api.test/x"))))
+      // The request gets its turns to start its timeout before the clock moves: Effect 4's TestClock
+      // does not wait for the forked fiber to suspend, as Effect 3's does.
+      yield* Effect.yieldNow().pipe(Effect.repeat({ times: 50 }))
       yield* TestClock.adjust("3 seconds")
       const exit = yield* Edition.poll(fiber)
       assert.isTrue(Option.isSome(exit), "ended at the request timeout")

@@ -64,6 +64,11 @@ export const fromDelays = (
 /** Effect 3 has `Effect.makeSemaphore`, Effect 4 the Semaphore module. */
 export const makeSemaphore = (permits: number) => Effect.makeSemaphore(permits)
 
+// --- HTTP clients
+
+/** Whether undici's HTTP client loads on this Node: Effect 3's (undici 7) does on every Node it supports. */
+export const undiciLoads: boolean = true
+
 // --- encodings
 
 export const encodeBase64Url: (bytes: Uint8Array | string) => string = Encoding.encodeBase64Url

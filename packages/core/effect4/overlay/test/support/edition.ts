@@ -43,14 +43,18 @@ export const withEnv =
   (env: Readonly<Record<string, string>>) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.provideService(effect, ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env: { ...env } }))
 
-/** On Effect 4 a variable that is not set is a `MissingKey` issue somewhere in the schema error. */
-export const isMissing = (error: Config.ConfigError): boolean => hasMissingKey(error.cause)
+/**
+ * On Effect 4 a variable that is not set is no value for its schema: a `MissingKey` issue, or an
+ * `InvalidType` (the absent input is not kept) under the pointer to its name.
+ */
+export const isMissing = (error: Config.ConfigError): boolean => missingIn(error.cause, false)
 
-const hasMissingKey = (node: unknown): boolean => {
-  if (typeof node !== "object" || node === null) return false
-  if ("_tag" in node && node._tag === "MissingKey") return true
-  return ("issue" in node && hasMissingKey(node.issue)) ||
-    ("issues" in node && Array.isArray(node.issues) && node.issues.some(hasMissingKey))
+const missingIn = (node: unknown, underPointer: boolean): boolean => {
+  if (typeof node !== "object" || node === null || !("_tag" in node)) return false
+  if (node._tag === "MissingKey" || (underPointer && node._tag === "InvalidType")) return true
+  const pointer = underPointer || node._tag === "Pointer"
+  return ("issue" in node && missingIn(node.issue, pointer)) ||
+    ("issues" in node && Array.isArray(node.issues) && node.issues.some((issue) => missingIn(issue, pointer)))
 }
 
 // --- fibers and schedules
@@ -70,6 +74,17 @@ export const fromDelays = (
   )
 
 export const makeSemaphore = (permits: number) => Semaphore.make(permits)
+
+// --- HTTP clients
+
+/**
+ * Whether undici's HTTP client loads on this Node: @effect/platform-node 4.1 brings undici 8, which
+ * needs Node 22.19 and fails as it loads on older Node (effect4/MIGRATION.md).
+ */
+export const undiciLoads: boolean = (() => {
+  const [major, minor] = process.versions.node.split(".").map(Number)
+  return major > 22 || (major === 22 && minor >= 19)
+})()
 
 // --- encodings
 
