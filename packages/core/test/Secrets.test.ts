@@ -122,6 +122,7 @@ const scenario = Effect.gen(function*() {
     }
   }).pipe(
     Effect.withTracer(Recorder.tracer(spans)),
+    Edition.traceHeaders,
     Edition.withLogger(Recorder.logger(lines))
   )
 

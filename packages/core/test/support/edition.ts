@@ -69,6 +69,9 @@ export const makeSemaphore = (permits: number) => Effect.makeSemaphore(permits)
 /** Whether undici's HTTP client loads on this Node: Effect 3's (undici 7) does on every Node it supports. */
 export const undiciLoads: boolean = true
 
+/** `effect`, its HTTP clients recording every request and response header on their spans: Effect 3's do. */
+export const traceHeaders = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => effect
+
 // --- encodings
 
 export const encodeBase64Url: (bytes: Uint8Array | string) => string = Encoding.encodeBase64Url

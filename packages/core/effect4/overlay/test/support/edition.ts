@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Base64Url from "effect/encoding/Base64Url"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Metric from "effect/Metric"
@@ -85,6 +86,10 @@ export const undiciLoads: boolean = (() => {
   const [major, minor] = process.versions.node.split(".").map(Number)
   return major > 22 || (major === 22 && minor >= 19)
 })()
+
+/** Effect 4's clients record no header on their spans unless a filter lets them: this one lets every header. */
+export const traceHeaders = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.provideService(effect, HttpClient.TracerHeaderFilter, () => true)
 
 // --- encodings
 
