@@ -58,7 +58,15 @@ const renames = [
   [/\bLayer\.unwrapEffect\(/g, "Layer.unwrap("],
   [/\bHttpClientRequest\.bodyUnsafeJson\(/g, "HttpClientRequest.bodyJsonUnsafe("],
   [/\bConfig\.redacted\(/g, "Config.Redacted("],
-  [/\bConfig\.string\(/g, "Config.String("]
+  [/\bConfig\.string\(/g, "Config.String("],
+  // core's tests (issue #14)
+  [/\bEffect\.async(?=[<(])/g, "Effect.callback"],
+  [/\bEffect\.yieldNow\(\)/g, "Effect.yieldNow"],
+  [/\bEffect\.Effect\.Success</g, "Effect.Success<"],
+  [/\bScope\.extend\(/g, "Scope.provide("],
+  [/\bConfig\.duration\(/g, "Config.Duration("],
+  [/\bExit\.isInterrupted\(/g, "Exit.hasInterrupts("],
+  [/\bNodeHttpClient\.layer\b(?![\w$])/g, "NodeHttpClient.layerNodeHttp"]
 ]
 
 const rewrite = (text) =>

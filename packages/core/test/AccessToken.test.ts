@@ -1,8 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as AccessToken from "@tokenkeeper/core/AccessToken"
 import type { Invalid } from "@tokenkeeper/core/TokenError"
-import { Cause, Duration, Effect, Exit, FastCheck, Option, Redacted } from "effect"
+import { Duration, Effect, Exit, Option, Redacted } from "effect"
+import * as fc from "fast-check"
 import * as Scenarios from "./scenarios/accessToken.js"
+import * as Edition from "./support/edition.js"
+import { prop } from "./support/Property.js"
 
 const provider = "Test"
 const { jwt, maxLifetime, sentAt, sentAtSeconds } = Scenarios
@@ -32,9 +35,10 @@ const invalid = (fields: Partial<AccessToken.TokenResponse>) =>
     const exit = yield* Effect.exit(AccessToken.fromResponse(response(fields)))
     assert.isTrue(Exit.isFailure(exit), "expected a failure")
     if (Exit.isSuccess(exit)) return undefined as never
-    assert.isFalse(Cause.isDie(exit.cause), "expected a typed failure, not a defect")
-    assert.isTrue(Cause.isFailType(exit.cause))
-    return (exit.cause as Cause.Fail<Invalid>).error
+    assert.isFalse(Edition.hasDefect(exit.cause), "expected a typed failure, not a defect")
+    const error = Edition.failureOf(exit)
+    assert.isDefined(error, "expected one typed failure")
+    return error as Invalid
   })
 
 const assertResponseInvalid = (fields: Partial<AccessToken.TokenResponse>) =>
@@ -149,22 +153,22 @@ describe("AccessToken.fromResponse", () => {
       }
     }
     const scenario: [
-      FastCheck.Arbitrary<number>,
-      FastCheck.Arbitrary<number>,
-      FastCheck.Arbitrary<number>,
-      FastCheck.Arbitrary<number>,
-      FastCheck.Arbitrary<number>,
-      FastCheck.Arbitrary<number | undefined>
+      fc.Arbitrary<number>,
+      fc.Arbitrary<number>,
+      fc.Arbitrary<number>,
+      fc.Arbitrary<number>,
+      fc.Arbitrary<number>,
+      fc.Arbitrary<number | undefined>
     ] = [
-      FastCheck.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
-      FastCheck.integer({ min: -86_400_000, max: 86_400_000 }),
-      FastCheck.integer({ min: 0, max: 5_000 }),
-      FastCheck.integer({ min: 1, max: 86_400 }),
-      FastCheck.oneof(FastCheck.constant(0), FastCheck.integer({ min: 1, max: 30 * 86_400 })),
-      FastCheck.option(FastCheck.integer({ min: 1, max: 86_400 }), { nil: undefined })
+      fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
+      fc.integer({ min: -86_400_000, max: 86_400_000 }),
+      fc.integer({ min: 0, max: 5_000 }),
+      fc.integer({ min: 1, max: 86_400 }),
+      fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30 * 86_400 })),
+      fc.option(fc.integer({ min: 1, max: 86_400 }), { nil: undefined })
     ]
 
-    it.prop(
+    prop(
       "with the server's Date, for any skew and any iat, the expiry is never after the true one, nor over 1 s + the delay before",
       scenario,
       ([at, skew, delay, seconds, age, fallback]) => {
@@ -187,7 +191,7 @@ describe("AccessToken.fromResponse", () => {
       { fastCheck: { numRuns: 2000 } }
     )
 
-    it.prop(
+    prop(
       "without a Date, for any skew, a token with a fresh iat is never believed past its true expiry",
       scenario,
       ([at, skew, delay, seconds, , fallback]) => {
@@ -389,16 +393,16 @@ describe("AccessToken.fromResponse", () => {
 
   // Arbitrary finite numbers, with plausible lifetimes and the edges around them mixed in: a
   // uniform double is almost never a sane lifetime.
-  const expiresIn = FastCheck.oneof(
-    FastCheck.double({ noNaN: true, noDefaultInfinity: true }),
-    FastCheck.double({ min: -1, max: maxLifetime / 1000 + 1, noNaN: true }),
-    FastCheck.integer({ min: -10, max: 40_000_000 }),
-    FastCheck.constantFrom(0, -0, Number.MIN_VALUE, maxLifetime / 1000, Number.MAX_VALUE, -Number.MAX_VALUE)
+  const expiresIn = fc.oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.double({ min: -1, max: maxLifetime / 1000 + 1, noNaN: true }),
+    fc.integer({ min: -10, max: 40_000_000 }),
+    fc.constantFrom(0, -0, Number.MIN_VALUE, maxLifetime / 1000, Number.MAX_VALUE, -Number.MAX_VALUE)
   )
 
   // `it.prop` with `runSyncExit` (fromResponse is synchronous): `it.effect.prop` builds the test
   // services for every run, which is 10x slower.
-  it.prop(
+  prop(
     "for any finite expires_in: Invalid/response, or a grant living expires_in * 1000 ms, in [1 ms, 366 days]",
     [expiresIn],
     ([seconds]) => {
@@ -412,44 +416,44 @@ describe("AccessToken.fromResponse", () => {
         assert.isTrue(lifetime >= 1 && lifetime <= maxLifetime)
       } else {
         assert.isFalse(sane, `refused expires_in ${seconds}`)
-        assert.isTrue(Cause.isFailType(exit.cause), "a defect")
-        const error = (exit.cause as Cause.Fail<Invalid>).error
-        assert.isTrue(error._tag === "Invalid" && error.reason === "response")
+        const error = Edition.failureOf(exit)
+        assert.isDefined(error, "a defect")
+        assert.isTrue(error?._tag === "Invalid" && error.reason === "response")
       }
     },
     { fastCheck: { numRuns: 1000 } }
   )
 
-  const claimValue = FastCheck.oneof(
-    FastCheck.double(),
-    FastCheck.integer(),
-    FastCheck.string(),
-    FastCheck.boolean(),
-    FastCheck.constant(null),
-    FastCheck.array(FastCheck.string(), { maxLength: 3 })
+  const claimValue = fc.oneof(
+    fc.double(),
+    fc.integer(),
+    fc.string(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string(), { maxLength: 3 })
   )
-  const payload = FastCheck.oneof(
-    FastCheck.jsonValue(),
-    FastCheck.record({
+  const payload = fc.oneof(
+    fc.jsonValue(),
+    fc.record({
       exp: claimValue,
       iat: claimValue,
       scopes: claimValue,
       scope: claimValue,
       token_type: claimValue
     }, { requiredKeys: [] }),
-    FastCheck.record({
-      exp: FastCheck.integer({ min: sentAtSeconds - 86_400, max: sentAtSeconds + 86_400 }),
-      iat: FastCheck.integer({ min: sentAtSeconds - 86_400, max: sentAtSeconds + 86_400 })
+    fc.record({
+      exp: fc.integer({ min: sentAtSeconds - 86_400, max: sentAtSeconds + 86_400 }),
+      iat: fc.integer({ min: sentAtSeconds - 86_400, max: sentAtSeconds + 86_400 })
     }, { requiredKeys: [] })
   )
 
-  it.prop(
+  prop(
     "for any JSON payload in a JWT-shaped token, fromResponse succeeds or fails typed, never dies",
     [
       payload,
       payload,
-      FastCheck.option(FastCheck.double(), { nil: undefined, freq: 2 }),
-      FastCheck.option(FastCheck.integer({ min: 1, max: 86_400 }), { nil: undefined })
+      fc.option(fc.double(), { nil: undefined, freq: 2 }),
+      fc.option(fc.integer({ min: 1, max: 86_400 }), { nil: undefined })
     ],
     ([accessClaims, refreshClaims, seconds, fallback]) => {
       const exit = Effect.runSyncExit(AccessToken.fromResponse(response({
@@ -458,13 +462,13 @@ describe("AccessToken.fromResponse", () => {
         expiresIn: seconds,
         defaultLifetime: fallback === undefined ? undefined : Duration.seconds(fallback)
       })))
-      assert.isTrue(Exit.isFailure(exit) ? Cause.isFailType(exit.cause) : true, "a defect")
+      assert.isTrue(Exit.isFailure(exit) ? Edition.failureOf(exit) !== undefined : true, "a defect")
       if (Exit.isSuccess(exit)) {
         const lifetime = AccessToken.lifetime(exit.value.access)
         assert.isTrue(lifetime >= 1 && lifetime <= maxLifetime, `lifetime ${lifetime}`)
       } else {
-        const error = (exit.cause as Cause.Fail<Invalid>).error
-        assert.isTrue(error._tag === "Invalid" && error.reason === "response")
+        const error = Edition.failureOf(exit)
+        assert.isTrue(error?._tag === "Invalid" && error.reason === "response")
       }
     },
     { fastCheck: { numRuns: 500 } }

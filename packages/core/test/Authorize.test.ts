@@ -9,7 +9,7 @@ import * as FakeResource from "./support/FakeResource.js"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
 /** Lets forked fibers run to their next suspension. */
-const settle = Effect.yieldNow().pipe(Effect.repeatN(50))
+const settle = Effect.yieldNow().pipe(Effect.repeat({ times: 50 }))
 
 const url = "https://api.paysecurez.test/api/v1/transactions"
 

@@ -5,7 +5,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import { Effect, Schedule, TestClock } from "effect"
+import { Effect, Schedule } from "effect"
+import * as TestClock from "effect/TestClock"
+import * as Edition from "./support/edition.js"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
 const setup = (coolDown: TokenPolicy.TokenPolicy["coolDown"]) =>
@@ -18,7 +20,7 @@ const setup = (coolDown: TokenPolicy.TokenPolicy["coolDown"]) =>
 describe("cool-down schedule", () => {
   it.scoped("each Invalid waits the schedule's next delay; once it is done, its last delay holds", () =>
     Effect.gen(function*() {
-      const { calls, script, service } = yield* setup(Schedule.fromDelays("2 seconds", "7 seconds"))
+      const { calls, script, service } = yield* setup(Edition.fromDelays("2 seconds", "7 seconds"))
       yield* script("authenticate", "invalid", "invalid", "invalid", "invalid")
       for (const [i, millis] of [2_000, 7_000, 7_000, 7_000].entries()) {
         assert.strictEqual((yield* Effect.flip(service.get))._tag, "Invalid")
@@ -33,7 +35,7 @@ describe("cool-down schedule", () => {
 
   it.scoped("a schedule that is done at once means no cool-down: the next get asks again", () =>
     Effect.gen(function*() {
-      const { calls, script, service } = yield* setup(Schedule.stop)
+      const { calls, script, service } = yield* setup(Schedule.recurs(0))
       yield* script("authenticate", "invalid", "invalid")
       assert.strictEqual((yield* Effect.flip(service.get))._tag, "Invalid")
       assert.strictEqual((yield* Effect.flip(service.get))._tag, "Invalid")

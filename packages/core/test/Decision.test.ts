@@ -6,8 +6,10 @@ import { assert, describe, it } from "@effect/vitest"
 import type * as AccessToken from "@tokenkeeper/core/AccessToken"
 import { Invalid } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
-import { Duration, Effect, Equal, FastCheck as fc, Option, Redacted } from "effect"
+import { Duration, Effect, Equal, Option, Redacted } from "effect"
+import * as fc from "fast-check"
 import * as Decision from "../src/internal/decision.js"
+import { prop } from "./support/Property.js"
 
 const numRuns = 1_000
 
@@ -88,11 +90,11 @@ const expected = (state: Decision.State<string>, now: number, policy: TokenPolic
 }
 
 describe("renewal decision", () => {
-  it.prop("follows the table for every state, time and policy", [stateArb, nowArb, policyArb], ([s, now, policy]) => {
+  prop("follows the table for every state, time and policy", [stateArb, nowArb, policyArb], ([s, now, policy]) => {
     assert.strictEqual(Decision.decide(s, now, policy)._tag, expected(s, now, policy))
   }, { fastCheck: { numRuns } })
 
-  it.prop("a served token is never past its hard margin", [stateArb, nowArb, policyArb], ([s, now, policy]) => {
+  prop("a served token is never past its hard margin", [stateArb, nowArb, policyArb], ([s, now, policy]) => {
     const action = Decision.decide(s, now, policy)
     if (action._tag === "Serve" || action._tag === "ServeAndRenew") {
       const life = Duration.millis(action.token.expiresAt - action.token.issuedAt)
@@ -100,7 +102,7 @@ describe("renewal decision", () => {
     }
   }, { fastCheck: { numRuns } })
 
-  it.prop("step records a renewal exactly when one starts, and changes nothing else", [
+  prop("step records a renewal exactly when one starts, and changes nothing else", [
     stateArb,
     nowArb,
     policyArb
@@ -113,7 +115,7 @@ describe("renewal decision", () => {
     }
   }, { fastCheck: { numRuns } })
 
-  it.prop("at most one renewal starts however many callers decide on the same state", [
+  prop("at most one renewal starts however many callers decide on the same state", [
     stateArb,
     nowArb,
     policyArb,
@@ -129,7 +131,7 @@ describe("renewal decision", () => {
     assert.isAtMost(started, 1)
   }, { fastCheck: { numRuns } })
 
-  it.prop("invalidate drops the cached token only when it is the rejected one", [
+  prop("invalidate drops the cached token only when it is the rejected one", [
     stateArb,
     fc.nat(9)
   ], ([s, n]) => {
@@ -139,7 +141,7 @@ describe("renewal decision", () => {
     assertSameState(next, matches ? { ...s, access: Option.none() } : s)
   }, { fastCheck: { numRuns } })
 
-  it.prop("a token turns stale at its refresh window's first millisecond and expired at its hard margin's", [
+  prop("a token turns stale at its refresh window's first millisecond and expired at its hard margin's", [
     fc.integer({ min: 0, max: 1_000_000 }),
     fc.integer({ min: 1, max: 900_000 }),
     policyArb
@@ -166,7 +168,7 @@ describe("renewal decision", () => {
     assertSameState(s, { ...s })
   })
 
-  it.prop("a refresh token is used while it is itself fresh, and one of unknown lifetime always", [
+  prop("a refresh token is used while it is itself fresh, and one of unknown lifetime always", [
     fc.option(fc.integer({ min: 1, max: 100_000_000 }), { nil: undefined }),
     fc.integer({ min: 0, max: 200_000_000 }),
     fc.constantFrom(-1, 0, undefined)

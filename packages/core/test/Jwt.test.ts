@@ -1,7 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Jwt from "@tokenkeeper/core/Jwt"
-import { Encoding, FastCheck, Option } from "effect"
+import { Option } from "effect"
+import * as fc from "fast-check"
 import * as Scenarios from "./scenarios/jwt.js"
+import * as Edition from "./support/edition.js"
+import { prop } from "./support/Property.js"
 
 const { header, jwt, jwtOfText } = Scenarios
 
@@ -86,11 +89,11 @@ describe("Jwt.claims", () => {
     for (const text of Scenarios.infinite) assertNone(jwtOfText(text))
   })
 
-  it.prop(
+  prop(
     "arbitrary strings never throw, and a string without exactly three parts has no claims",
-    [FastCheck.oneof(
-      FastCheck.string({ unit: "binary" }),
-      FastCheck.array(FastCheck.string({ unit: "binary" }), { maxLength: 5 }).map((parts) => parts.join("."))
+    [fc.oneof(
+      fc.string({ unit: "binary" }),
+      fc.array(fc.string({ unit: "binary" }), { maxLength: 5 }).map((parts) => parts.join("."))
     )],
     ([token]) => {
       const claims = Jwt.claims(token)
@@ -100,32 +103,32 @@ describe("Jwt.claims", () => {
     { fastCheck: { numRuns: 1000 } }
   )
 
-  it.prop(
+  prop(
     "arbitrary bytes base64url-encoded into the middle part never throw; claims only from a JSON object",
-    [FastCheck.oneof(
-      FastCheck.uint8Array({ maxLength: 64 }),
+    [fc.oneof(
+      fc.uint8Array({ maxLength: 64 }),
       // Mostly-printable payloads reach JSON.parse more often than random bytes do.
-      FastCheck.jsonValue({ maxDepth: 2 }).map((v) => new TextEncoder().encode(JSON.stringify(v))),
-      FastCheck.string({ unit: "binary" }).map((s) => new TextEncoder().encode(`{"exp":${s}}`))
+      fc.jsonValue({ maxDepth: 2 }).map((v) => new TextEncoder().encode(JSON.stringify(v))),
+      fc.string({ unit: "binary" }).map((s) => new TextEncoder().encode(`{"exp":${s}}`))
     )],
     ([bytes]) => {
-      const claims = Jwt.claims(`${header}.${Encoding.encodeBase64Url(bytes)}.sig`)
+      const claims = Jwt.claims(`${header}.${Edition.encodeBase64Url(bytes)}.sig`)
       assert.isTrue(Option.isOption(claims))
       if (Option.isSome(claims)) assert.isTrue(isJsonObject(bytes))
     },
     { fastCheck: { numRuns: 1000 } }
   )
 
-  const finite = FastCheck.double({ noNaN: true, noDefaultInfinity: true }).map((n) => n === 0 ? 0 : n)
+  const finite = fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => n === 0 ? 0 : n)
 
-  it.prop(
+  prop(
     "well-typed claims are read back exactly as they were written",
-    [FastCheck.record({
+    [fc.record({
       exp: finite,
-      iat: FastCheck.integer({ min: 0, max: 4_102_444_800 }),
-      jti: FastCheck.string({ unit: "grapheme" }),
-      token_type: FastCheck.constantFrom("access", "refresh"),
-      scopes: FastCheck.array(FastCheck.string())
+      iat: fc.integer({ min: 0, max: 4_102_444_800 }),
+      jti: fc.string({ unit: "grapheme" }),
+      token_type: fc.constantFrom("access", "refresh"),
+      scopes: fc.array(fc.string())
     }, { requiredKeys: [] })],
     ([payload]) => {
       const claims = some(jwt(payload))

@@ -8,7 +8,9 @@ import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
 import { Network } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import { Clock, Duration, Effect, Exit, Fiber, Option, Redacted, Ref, TestClock } from "effect"
+import { Clock, Duration, Effect, Exit, Fiber, Option, Redacted, Ref } from "effect"
+import * as TestClock from "effect/TestClock"
+import * as Edition from "./support/edition.js"
 
 /** Each call answers after `latency[n]` (the last one repeats) with a token of `lifetime` seconds. */
 const slow = (lifetime: number, latency: ReadonlyArray<Duration.DurationInput>) =>
@@ -51,7 +53,7 @@ describe("a token that expires on its way", () => {
       yield* TestClock.adjust("30 seconds")
       const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isFailure(exit))
-      const error = Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : undefined
+      const error = Edition.failureOf(exit)
       assert.instanceOf(error, Network)
       assert.strictEqual(error?.reason, "timeout")
       assert.strictEqual(error?.detail, "the token expired before its answer arrived")

@@ -15,49 +15,29 @@ import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import * as Recorder from "@tokenkeeper/sandbox/Recorder"
-import {
-  Duration,
-  Effect,
-  Fiber,
-  HashMap,
-  Logger,
-  LogLevel,
-  Option,
-  Redacted,
-  Schedule,
-  Schema,
-  TestClock
-} from "effect"
+import { Duration, Effect, Fiber, Option, Redacted, Schedule, Schema } from "effect"
+import * as TestClock from "effect/TestClock"
+import * as Internal from "../src/internal/edition.js"
+import * as Edition from "./support/edition.js"
 import * as Loopback from "./support/Loopback.js"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
-interface Entry {
-  readonly level: string
-  readonly message: ReadonlyArray<unknown>
-  readonly annotations: { readonly [key: string]: unknown }
-}
+type Entry = Edition.LogEntry
 
 /** A logger that keeps tokenkeeper's entries, and the layer that installs it at `level`. */
-const capture = (level: LogLevel.LogLevel = LogLevel.All) => {
+const capture = (level: Edition.Level = "All") => {
   const entries: Array<Entry> = []
-  const logger = Logger.make(({ annotations, logLevel, message }) => {
-    const parts = Array.isArray(message) ? message : [message]
-    if (!String(parts[0]).startsWith("tokenkeeper:")) return
-    entries.push({
-      level: logLevel.label,
-      message: parts,
-      annotations: Object.fromEntries(HashMap.toEntries(annotations))
-    })
+  const logger = Edition.entryLogger((entry) => {
+    if (String(entry.message[0]).startsWith("tokenkeeper:")) entries.push(entry)
   })
-  const provide = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-    effect.pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)), Logger.withMinimumLogLevel(level))
+  const provide = Edition.withLogger(logger, level)
   return { entries, provide }
 }
 
 const at = (entries: ReadonlyArray<Entry>, level: string) => entries.filter((e) => e.level === level)
 
 /** Lets every forked fiber run up to where it waits. */
-const settle = Effect.yieldNow().pipe(Effect.repeatN(50))
+const settle = Effect.yieldNow().pipe(Effect.repeat({ times: 50 }))
 
 const failed503 = { provider: Scripted.provider, error: "Network", reason: "status", status: 503 }
 
@@ -66,7 +46,7 @@ describe("what is logged, in order", () => {
     const { entries, provide } = capture()
     return Effect.gen(function*() {
       const script = yield* Scripted.make({ lifetime: 300, refreshLifetime: 900 })
-      const service = yield* TokenService.make(script.endpoint, TokenPolicy.make({ retry: Schedule.stop }))
+      const service = yield* TokenService.make(script.endpoint, TokenPolicy.make({ retry: Schedule.recurs(0) }))
       yield* service.get
       yield* TestClock.adjust("300 seconds")
       yield* script.script("refresh", "network")
@@ -97,7 +77,7 @@ describe("what is logged, in order", () => {
 
 describe("warnings and errors a person can act on", () => {
   const exponential = TokenPolicy.make({
-    retry: Schedule.exponential("100 millis").pipe(Schedule.intersect(Schedule.recurs(4)))
+    retry: Internal.scheduleBoth(Schedule.exponential("100 millis"), Schedule.recurs(4))
   })
 
   it.scoped("each failed attempt is a Warning with its number and the delay before the next; a recovery logs no Error", () => {
@@ -131,7 +111,7 @@ describe("warnings and errors a person can act on", () => {
     return Effect.gen(function*() {
       const script = yield* Scripted.make({ lifetime: 300 })
       const policy = TokenPolicy.make({
-        retry: Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(2)))
+        retry: Internal.scheduleBoth(Schedule.spaced("1 second"), Schedule.recurs(2))
       })
       const service = yield* TokenService.make(script.endpoint, policy)
       yield* script.script("authenticate", "network", "network", "network")
@@ -213,7 +193,7 @@ describe("warnings and errors a person can act on", () => {
   })
 
   it.scoped("Logger.minimumLogLevel(LogLevel.Error) silences the warnings and keeps the Error", () => {
-    const { entries, provide } = capture(LogLevel.Error)
+    const { entries, provide } = capture("Error")
     return Effect.gen(function*() {
       const script = yield* Scripted.make({ lifetime: 300 })
       const service = yield* TokenService.make(script.endpoint, exponential)
@@ -297,8 +277,7 @@ describe("no secret in any log entry", () => {
         const error = yield* Effect.flip(service.get) // the refresh refused, then the login
         assert.strictEqual(error._tag, "Invalid")
       }).pipe(
-        Effect.provide(Logger.replace(Logger.defaultLogger, Recorder.logger(lines))),
-        Logger.withMinimumLogLevel(LogLevel.All)
+        Edition.withLogger(Recorder.logger(lines))
       )
       // Not vacuous: the secrets went out, and came back in the error bodies.
       const received = yield* server.received

@@ -6,19 +6,20 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import { Effect, Fiber, Metric, MetricState, Redacted, TestClock } from "effect"
+import { Effect, Fiber, Redacted } from "effect"
+import * as TestClock from "effect/TestClock"
+import * as Edition from "./support/edition.js"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
-const settle = Effect.yieldNow().pipe(Effect.repeatN(50))
+const settle = Effect.yieldNow().pipe(Effect.repeat({ times: 50 }))
 
 /** The counter's value per action, for this test's provider. */
 const lookups = (provider: string) =>
-  Effect.map(Metric.snapshot, (pairs) => {
+  Effect.map(Edition.metrics, (metrics) => {
     const counts: Record<string, number> = {}
-    for (const { metricKey, metricState } of pairs) {
-      if (metricKey.name !== "tokenkeeper_token_lookups_total" || !MetricState.isCounterState(metricState)) continue
-      const labels = Object.fromEntries(metricKey.tags.map((tag) => [tag.key, tag.value]))
-      if (labels.provider === provider) counts[labels.action] = Number(metricState.count)
+    for (const { count, labels, name, type } of metrics) {
+      if (name !== "tokenkeeper_token_lookups_total" || type !== "Counter") continue
+      if (labels.provider === provider) counts[labels.action] = count
     }
     return counts
   })

@@ -6,21 +6,15 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import { Effect, Metric, MetricKeyType, MetricState, Option, TestClock } from "effect"
+import { Effect, Option } from "effect"
+import * as TestClock from "effect/TestClock"
+import * as Edition from "./support/edition.js"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
 const durations = Effect.map(
-  Metric.snapshot,
-  (pairs) =>
-    pairs.flatMap(({ metricKey, metricState }) =>
-      metricKey.name === "tokenkeeper_token_request_duration" && MetricState.isHistogramState(metricState)
-        ? [{
-          labels: Object.fromEntries(metricKey.tags.map((tag) => [tag.key, tag.value])),
-          count: metricState.count,
-          boundaries: metricState.buckets.map(([boundary]) => boundary)
-        }]
-        : []
-    )
+  Edition.metrics,
+  (metrics) =>
+    metrics.filter((metric) => metric.name === "tokenkeeper_token_request_duration" && metric.type === "Histogram")
 )
 
 describe("tokenkeeper_token_request_duration", () => {
@@ -53,19 +47,17 @@ describe("the metrics as an exporter sees them", () => {
       const script = yield* Scripted.make({ lifetime: 300 })
       const service = yield* TokenService.make({ ...script.endpoint, provider }, TokenPolicy.defaults)
       yield* service.get
-      const keys = (yield* Metric.snapshot)
-        .map(({ metricKey }) => metricKey)
-        .filter((key) => key.tags.some((tag) => tag.key === "provider" && tag.value === provider))
+      const keys = (yield* Edition.metrics).filter((metric) => metric.labels.provider === provider)
       const names = ["tokenkeeper_token_requests_total", "tokenkeeper_token_lookups_total"]
       for (const name of [...names, "tokenkeeper_token_request_duration"]) {
         const key = keys.find((key) => key.name === name)
         assert.isDefined(key, name)
         // The help text of a Prometheus or OpenTelemetry export.
-        assert.isTrue(Option.exists(key!.description, (text) => text.length > 0), `${name} has a description`)
+        assert.isTrue((key?.description ?? "").length > 0, `${name} has a description`)
         if (names.includes(name)) {
           // Monotonic: exported as a counter that rate() works on, not as an up-down gauge.
           assert.isTrue(
-            MetricKeyType.isCounterKey(key!.keyType) && key!.keyType.incremental,
+            key?.type === "Counter" && key.incremental,
             `${name} is incremental`
           )
         }

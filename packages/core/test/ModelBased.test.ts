@@ -9,26 +9,16 @@
  * and their generators are `scenarios/model.ts`, shared with the Effect 4 edition's test; this file
  * runs each command against the Effect 3 service.
  */
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe } from "@effect/vitest"
 import type * as AccessToken from "@tokenkeeper/core/AccessToken"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import {
-  Duration,
-  Effect,
-  Exit,
-  FastCheck as fc,
-  Fiber,
-  Metric,
-  MetricLabel,
-  Option,
-  Redacted,
-  Schedule,
-  TestClock
-} from "effect"
-import * as Telemetry from "../src/internal/telemetry.js"
+import { Duration, Effect, Exit, Fiber, Option, Redacted, Schedule } from "effect"
+import * as TestClock from "effect/TestClock"
+import * as fc from "fast-check"
 import type { Model, Result } from "./scenarios/model.js"
 import * as Reference from "./scenarios/model.js"
+import * as Edition from "./support/edition.js"
 import * as MemoryStore from "./support/MemoryStore.js"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
@@ -45,7 +35,7 @@ interface Real {
 }
 
 /** Lets background renewals run to completion or to their next suspension. */
-const settle = Effect.yieldNow().pipe(Effect.repeatN(30))
+const settle = Effect.yieldNow().pipe(Effect.repeat({ times: 30 }))
 
 /**
  * Moves TestClock to the model's time: the `Retry-After` waits of a command, and the time that
@@ -56,7 +46,7 @@ const sync = (m: Model, r: Real) =>
   Effect.suspend(() => {
     const millis = m.now - r.clock
     r.clock = m.now
-    return millis > 0 ? Effect.zipRight(settle, TestClock.adjust(millis)) : Effect.void
+    return millis > 0 ? Effect.andThen(settle, TestClock.adjust(millis)) : Effect.void
   })
 
 const observe = (real: Real, exit: Exit.Exit<AccessToken.AccessToken, { readonly _tag: string }>): Result => {
@@ -65,8 +55,9 @@ const observe = (real: Real, exit: Exit.Exit<AccessToken.AccessToken, { readonly
     real.tokens.set(value, exit.value)
     return { token: value }
   }
-  assert.isTrue(exit.cause._tag === "Fail", `a typed failure, not ${exit.cause._tag}`)
-  return { error: (exit.cause as { error: { _tag: "Network" } }).error._tag }
+  const error = Edition.failureOf(exit)
+  assert.isDefined(error, `a typed failure, not ${exit.cause}`)
+  return { error: error!._tag as "Network" }
 }
 
 const callOf = (call: Scripted.Call) => call.kind === "refresh" ? `refresh ${call.refreshToken}` : call.kind
@@ -92,15 +83,14 @@ const remember = (m: Model, result: Result) => {
 
 /** `get`s that needed more than the hot copy of a fresh token (every action of the slow path). */
 const lookups = Effect.map(
-  Effect.forEach(
-    ["Serve", "ServeAndRenew", "Join", "Start", "Fail"],
-    (action) =>
-      Metric.value(Metric.taggedWithLabels(Telemetry.cacheLookups, [
-        MetricLabel.make("provider", Scripted.provider),
-        MetricLabel.make("action", action)
-      ]))
-  ),
-  (states) => states.reduce((sum, s) => sum + s.count, 0)
+  Edition.metrics,
+  (metrics) =>
+    metrics
+      .filter(({ labels, name }) =>
+        name === "tokenkeeper_token_lookups_total" && labels.provider === Scripted.provider &&
+        ["Serve", "ServeAndRenew", "Join", "Start", "Fail"].includes(labels.action)
+      )
+      .reduce((sum, metric) => sum + metric.count, 0)
 )
 
 interface Command extends fc.Command<Model, Real> {}
@@ -114,7 +104,7 @@ class Advance implements Command {
   run(m: Model, r: Real) {
     Reference.advance(m, this.millis)
     // Only the renew-ahead fiber acts while time passes.
-    return m.config.renewAhead ? Effect.zipRight(sync(m, r), Effect.zipRight(settle, checkCalls(m, r))) : Effect.void
+    return m.config.renewAhead ? Effect.andThen(sync(m, r), Effect.andThen(settle, checkCalls(m, r))) : Effect.void
   }
 }
 
@@ -275,7 +265,7 @@ const toCommand = (command: Reference.Command): Command => {
 }
 
 describe("TokenService against a reference model", () => {
-  it.effect.prop(
+  Edition.effectProp(
     "every answer, every request sent and every cache lookup matches the model",
     [
       Reference.options,

@@ -10,9 +10,10 @@ import { assert, describe, it } from "@effect/vitest"
 import { Network } from "@tokenkeeper/core/TokenError"
 import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import type { Layer } from "effect"
-import { Effect, Exit, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import * as Http from "node:http"
 import type * as Net from "node:net"
+import * as Edition from "./support/edition.js"
 
 /** A loopback port nothing listens on: taken, then released. */
 const closedPort = Effect.async<number>((resume) => {
@@ -27,7 +28,8 @@ const secret = "s3cret-client-value"
 
 const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
   ["FetchHttpClient", FetchHttpClient.layer],
-  ["NodeHttpClient (undici)", NodeHttpClient.layerUndici],
+  // undici only where it loads: not Effect 4's on Node before 22.19
+  ...(Edition.undiciLoads ? [["NodeHttpClient (undici)", NodeHttpClient.layerUndici] as const] : []),
   ["NodeHttpClient (node:http)", NodeHttpClient.layer]
 ]
 
@@ -44,9 +46,9 @@ describe("Network errors name what failed", () => {
           ),
           success: Schema.Unknown
         }).pipe(Effect.exit)
-        assert.isTrue(Exit.isFailure(exit) && exit.cause._tag === "Fail")
-        if (Exit.isFailure(exit) && exit.cause._tag === "Fail") {
-          const error = exit.cause.error
+        const error = Edition.failureOf(exit)
+        assert.isDefined(error)
+        if (error !== undefined) {
           assert.isTrue(error instanceof Network && error.reason === "transport")
           assert.strictEqual(error instanceof Network ? error.detail : undefined, `ECONNREFUSED 127.0.0.1:${port}`)
           assert.include(error.message, "ECONNREFUSED")

@@ -7,7 +7,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as AccessToken from "@tokenkeeper/core/AccessToken"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import { Effect, Redacted, TestClock } from "effect"
+import { Effect, Redacted } from "effect"
+import * as TestClock from "effect/TestClock"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
 const sent = (calls: ReadonlyArray<Scripted.Call>) =>

@@ -6,14 +6,15 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import { Effect, Fiber, Schedule, TestClock } from "effect"
+import { Effect, Fiber, Schedule } from "effect"
+import * as TestClock from "effect/TestClock"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
-const settle = Effect.yieldNow().pipe(Effect.repeatN(50))
+const settle = Effect.yieldNow().pipe(Effect.repeat({ times: 50 }))
 
 /** Moves the test clock `seconds` forward in 10 ms steps, letting fibers run at each. */
 const run = (seconds: number) =>
-  Effect.forEach(Array.from({ length: seconds * 100 }), () => Effect.zipRight(TestClock.adjust("10 millis"), settle), {
+  Effect.forEach(Array.from({ length: seconds * 100 }), () => Effect.andThen(TestClock.adjust("10 millis"), settle), {
     discard: true
   })
 
@@ -33,7 +34,7 @@ describe("TokenService renew-ahead", () => {
       yield* plain.script("authenticate", ...Array.from({ length: 50 }, () => "invalid" as const))
       yield* settle
       for (let i = 0; i < 100; i++) {
-        yield* Effect.either(plain.service.get)
+        yield* Effect.ignore(plain.service.get)
         yield* TestClock.adjust("100 millis")
         yield* settle
       }

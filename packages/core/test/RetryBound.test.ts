@@ -7,7 +7,10 @@ import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
 import { Network } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import { Clock, Duration, Effect, Exit, Fiber, Option, Ref, TestClock, TestServices } from "effect"
+import type { Exit } from "effect"
+import { Clock, Duration, Effect, Fiber, Option, Ref } from "effect"
+import * as TestClock from "effect/TestClock"
+import * as Edition from "./support/edition.js"
 
 /** An endpoint whose every call takes `stall` (forever when undefined) and then fails with a 503. */
 const failing = (stall: number | undefined) =>
@@ -56,16 +59,16 @@ const after = (seconds: number, get: Effect.Effect<unknown, unknown>) =>
     const fiber = yield* Effect.fork(get)
     const steps = seconds * 10
     for (let i = 0; i < steps + 3; i++) {
-      if (i >= steps && Option.isSome(yield* Fiber.poll(fiber))) break
+      if (i >= steps && Option.isSome(yield* Edition.poll(fiber))) break
       yield* TestClock.adjust("100 millis")
-      yield* Effect.yieldNow().pipe(Effect.repeatN(20))
+      yield* Effect.yieldNow().pipe(Effect.repeat({ times: 20 }))
     }
-    return yield* Fiber.await(fiber).pipe(Effect.timeout("5 seconds"), TestServices.provideLive, Effect.option)
+    return yield* Fiber.await(fiber).pipe(Effect.timeout("5 seconds"), Edition.withLiveClock, Effect.option)
   })
 
 const isNetwork = (exit: Option.Option<Exit.Exit<unknown, unknown>>, reason: string) =>
-  Option.isSome(exit) && Exit.isFailure(exit.value) && exit.value.cause._tag === "Fail" &&
-  exit.value.cause.error instanceof Network && exit.value.cause.error.reason === reason
+  Option.isSome(exit) && Edition.failureOf(exit.value) instanceof Network &&
+  (Edition.failureOf(exit.value) as Network).reason === reason
 
 describe("TokenPolicy's bound on a failing token request", () => {
   it.scoped("a request that never answers fails after 10 s in all, not 10 s per attempt", () =>

@@ -5,7 +5,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import { Effect, Exit, Fiber, Option, Scope, TestClock } from "effect"
+import { Effect, Exit, Fiber, Option, Scope } from "effect"
+import * as TestClock from "effect/TestClock"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
 /** `effect`'s exit, or none if it has not ended after a minute of test time. */
@@ -51,7 +52,7 @@ describe("TokenService at scope close", () => {
       const service = yield* TokenService.make(script.endpoint, TokenPolicy.make()).pipe(Scope.extend(scope))
       yield* script.close
       const waiter = yield* Effect.fork(Effect.exit(service.get))
-      yield* Effect.yieldNow().pipe(Effect.repeatN(20))
+      yield* Effect.yieldNow().pipe(Effect.repeat({ times: 20 }))
       assert.strictEqual((yield* script.calls).length, 1, "the token request is under way")
       yield* Scope.close(scope, Exit.void)
       const exit = yield* within(Fiber.join(waiter))

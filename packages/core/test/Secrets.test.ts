@@ -5,8 +5,10 @@ import type { TokenError } from "@tokenkeeper/core/TokenError"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import * as Recorder from "@tokenkeeper/sandbox/Recorder"
-import { Cause, Duration, Effect, Fiber, Logger, LogLevel, Metric, MetricState, Redacted, TestClock } from "effect"
+import { Cause, Duration, Effect, Fiber, Redacted } from "effect"
+import * as TestClock from "effect/TestClock"
 import * as util from "node:util"
+import * as Edition from "./support/edition.js"
 import * as FakeResource from "./support/FakeResource.js"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
@@ -21,13 +23,12 @@ const assertNoSecret = (what: string, texts: ReadonlyArray<string>) => {
 // --- the token request counter, read from the global registry -------------------------------------
 
 /** `kind/outcome` -> count of `tokenkeeper_token_requests_total` for the scripted provider. */
-const tokenRequestCounts = Effect.map(Metric.snapshot, (pairs) => {
+const tokenRequestCounts = Effect.map(Edition.metrics, (metrics) => {
   const counts: Record<string, number> = {}
-  for (const { metricKey, metricState } of pairs) {
-    if (metricKey.name !== "tokenkeeper_token_requests_total" || !MetricState.isCounterState(metricState)) continue
-    const tags = Object.fromEntries(metricKey.tags.map((label) => [label.key, label.value]))
-    if (tags.provider !== Scripted.provider) continue
-    counts[`${tags.kind}/${tags.outcome}`] = Number(metricState.count)
+  for (const { count, labels, name, type } of metrics) {
+    if (name !== "tokenkeeper_token_requests_total" || type !== "Counter") continue
+    if (labels.provider !== Scripted.provider) continue
+    counts[`${labels.kind}/${labels.outcome}`] = count
   }
   return counts
 })
@@ -121,8 +122,8 @@ const scenario = Effect.gen(function*() {
     }
   }).pipe(
     Effect.withTracer(Recorder.tracer(spans)),
-    Effect.provide(Logger.replace(Logger.defaultLogger, Recorder.logger(lines))),
-    Logger.withMinimumLogLevel(LogLevel.All)
+    Edition.traceHeaders,
+    Edition.withLogger(Recorder.logger(lines))
   )
 
   const { calls, seen } = yield* run

@@ -9,6 +9,7 @@ import * as TokenService from "@tokenkeeper/core/TokenService"
 import * as TokenStore from "@tokenkeeper/core/TokenStore"
 import { Effect, Option, Ref } from "effect"
 import { vi } from "vitest"
+import * as Edition from "./support/edition.js"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
 interface Counts {
@@ -22,18 +23,18 @@ interface Counts {
 /** A store in this process that counts what a service asks of it. */
 const countingStore = Effect.gen(function*() {
   const grant = yield* Ref.make(Option.none<AccessToken.Grant>())
-  const lock = yield* Effect.makeSemaphore(1)
+  const lock = yield* Edition.makeSemaphore(1)
   const counts = yield* Ref.make<Counts>({ load: 0, save: 0, withLock: 0, loadLocked: 0 })
   let locked = false
   const count = (key: keyof Counts) => Ref.update(counts, (c) => ({ ...c, [key]: c[key] + 1 }))
   const store: TokenStore.TokenStore = {
-    load: Effect.zipRight(
-      Effect.zipRight(count("load"), Effect.suspend(() => locked ? count("loadLocked") : Effect.void)),
+    load: Effect.andThen(
+      Effect.andThen(count("load"), Effect.suspend(() => locked ? count("loadLocked") : Effect.void)),
       Ref.get(grant)
     ),
-    save: (g) => Effect.zipRight(count("save"), Ref.set(grant, Option.some(g))),
+    save: (g) => Effect.andThen(count("save"), Ref.set(grant, Option.some(g))),
     withLock: (effect) =>
-      Effect.zipRight(
+      Effect.andThen(
         count("withLock"),
         lock.withPermits(1)(
           Effect.acquireUseRelease(Effect.sync(() => (locked = true)), () =>

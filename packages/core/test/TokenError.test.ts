@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Expired, Invalid, isTokenError, Network } from "@tokenkeeper/core/TokenError"
-import { Duration, Effect, Either } from "effect"
+import { Duration, Effect } from "effect"
 
 describe("TokenError", () => {
   it("messages name the provider, the reason and the status, nothing else", () => {
@@ -28,7 +28,9 @@ describe("TokenError", () => {
 
   it.effect("errors are yieldable and caught by tag", () =>
     Effect.gen(function*() {
-      const result = yield* Effect.either(new Invalid({ provider: "p", reason: "forbidden", status: 403 }))
-      assert.isTrue(Either.isLeft(result) && result.left._tag === "Invalid" && result.left.status === 403)
+      const status = yield* Effect.gen(function*() {
+        return yield* new Invalid({ provider: "p", reason: "forbidden", status: 403 })
+      }).pipe(Effect.catchTag("Invalid", (error) => Effect.succeed(error.status)))
+      assert.strictEqual(status, 403)
     }))
 })

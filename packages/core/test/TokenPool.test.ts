@@ -6,8 +6,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenPool from "@tokenkeeper/core/TokenPool"
-import { Deferred, Duration, Effect, Exit, Fiber, Metric, MetricState, Option, Schema, Scope, TestClock } from "effect"
+import { Deferred, Duration, Effect, Exit, Fiber, Option, Schema, Scope } from "effect"
+import * as TestClock from "effect/TestClock"
 import * as Accounts from "./support/Accounts.js"
+import * as Edition from "./support/edition.js"
 import * as MemoryStore from "./support/MemoryStore.js"
 
 /** No TestClock sleep behind each request: none of these stall. */
@@ -33,7 +35,7 @@ const setup = (
     return { accounts, pool }
   })
 
-const settle = Effect.yieldNow().pipe(Effect.repeatN(30))
+const settle = Effect.yieldNow().pipe(Effect.repeat({ times: 30 }))
 
 describe("TokenPool", () => {
   it.scoped("10,000 concurrent gets over 100 keys: 100 lookups, 100 token requests, each key its own token", () =>
@@ -156,7 +158,7 @@ describe("TokenPool", () => {
       assert.strictEqual(yield* pool.size, 3)
       yield* Deferred.succeed(hold, undefined)
       yield* Deferred.succeed(holdToo, undefined)
-      yield* Fiber.join(Fiber.zip(busy, busyToo))
+      yield* Fiber.joinAll([busy, busyToo])
       yield* TestClock.adjust("1 second")
       yield* pool.get("merchant-1")
       yield* pool.get("merchant-0")
@@ -216,25 +218,25 @@ describe("TokenPool", () => {
   it.scoped("the key is a metric label only through `label`", () =>
     Effect.gen(function*() {
       const labels = (provider: string) =>
-        Effect.map(Metric.snapshot, (pairs) =>
-          pairs.flatMap(({ metricKey, metricState }) => {
-            const tags = Object.fromEntries(metricKey.tags.map((t) => [t.key, t.value]))
-            return metricKey.name === "tokenkeeper_token_requests_total" && tags.provider === provider &&
-                MetricState.isCounterState(metricState)
-              ? [tags]
+        Effect.map(Edition.metrics, (metrics) =>
+          metrics.flatMap(({ labels, name, type }) =>
+            name === "tokenkeeper_token_requests_total" && labels.provider === provider && type === "Counter"
+              ? [labels]
               : []
-          }))
+          ))
       const accounts = yield* Accounts.make({ lifetime: 300 })
       accounts.add("merchant-1")
       const cases: ReadonlyArray<readonly [string, ((key: string) => string) | undefined]> = [
-        ["Labelled", () => "tier-a"],
+        ["Labelled", () =>
+          "tier-a"],
         ["Unlabelled", undefined]
       ]
       for (const [provider, label] of cases) {
         const pool = yield* TokenPool.make({
           provider,
           lookup: accounts.lookup,
-          endpoint: (credentials) => Effect.succeed({ ...accounts.endpoint(credentials), provider }),
+          endpoint: (credentials) =>
+            Effect.succeed({ ...accounts.endpoint(credentials), provider }),
           policy,
           label
         })

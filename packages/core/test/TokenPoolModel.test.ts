@@ -6,11 +6,14 @@
  * must match the model's; and no answer is ever another key's token, a token of credentials older
  * than the model allows, or an expired one.
  */
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenPool from "@tokenkeeper/core/TokenPool"
-import { Duration, Effect, FastCheck as fc, Redacted, TestClock } from "effect"
+import { Duration, Effect, Redacted } from "effect"
+import * as TestClock from "effect/TestClock"
+import * as fc from "fast-check"
 import * as Accounts from "./support/Accounts.js"
+import * as Edition from "./support/edition.js"
 
 const keys = ["k0", "k1", "k2", "k3", "k4"] as const
 type Key = typeof keys[number]
@@ -62,7 +65,7 @@ const sweepsBetween = (from: number, to: number) => {
 }
 
 describe("TokenPool against a reference model", () => {
-  it.effect.prop(
+  Edition.effectProp(
     "keys never share or leak tokens; requests, answers and live keys match the model",
     [fc.array(command, { maxLength: 60 })],
     ([commands]) =>

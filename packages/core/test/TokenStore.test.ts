@@ -6,7 +6,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import type { TokenStore } from "@tokenkeeper/core/TokenStore"
-import { Effect, Option, Redacted, TestClock } from "effect"
+import { Effect, Fiber, Option, Redacted } from "effect"
+import * as TestClock from "effect/TestClock"
 import * as MemoryStore from "./support/MemoryStore.js"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
@@ -62,10 +63,10 @@ describe("TokenStore", () => {
       yield* script.close
       const first = yield* Effect.fork(a.get)
       const second = yield* Effect.fork(b.get)
-      yield* Effect.yieldNow().pipe(Effect.repeatN(50))
+      yield* Effect.yieldNow().pipe(Effect.repeat({ times: 50 }))
       assert.strictEqual((yield* script.calls).length, 1) // b waits for the lock, not the provider
       yield* script.open
-      assert.strictEqual(value(yield* first), value(yield* second))
+      assert.strictEqual(value(yield* Fiber.join(first)), value(yield* Fiber.join(second)))
       assert.strictEqual((yield* script.calls).length, 1)
     }))
 
@@ -107,7 +108,7 @@ describe("TokenStore", () => {
       // a's own token is stale but usable: served at once, while a's background renewal adopts
       // b's grant from the store instead of asking the provider.
       assert.strictEqual(value(yield* a.get), "tok-access-1")
-      yield* Effect.yieldNow().pipe(Effect.repeatN(50))
+      yield* Effect.yieldNow().pipe(Effect.repeat({ times: 50 }))
       assert.strictEqual(value(yield* a.get), "tok-access-2")
       assert.strictEqual((yield* script.calls).length, 2)
     }))

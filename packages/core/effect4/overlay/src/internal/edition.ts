@@ -93,11 +93,24 @@ export const fiberNow = (fiber: RuntimeFiber): number => fiber.getRef(Clock.Cloc
 
 export const makeDeferred = <A, E = never>(): Deferred.Deferred<A, E> => Deferred.makeUnsafe<A, E>()
 
-/** Effect 4's forks do not inherit the caller's interruptibility: the option says it. */
+/**
+ * Effect 4's forks do not inherit the caller's interruptibility: the option says it. And where
+ * Effect 3 forks into a closed scope a fiber that is interrupted, Effect 4 gives an unstarted one
+ * that never runs: that fiber is forked detached and interrupted here, so that it still runs its
+ * uninterruptible part to the end, as on Effect 3.
+ */
 export const forkUninterruptibleIn = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
   scope: Scope.Scope
-): Effect.Effect<Fiber.Fiber<A, E>, never, R> => Effect.forkIn(effect, scope, { uninterruptible: true })
+): Effect.Effect<Fiber.Fiber<A, E>, never, R> =>
+  Effect.suspend(() =>
+    scope.state._tag === "Closed"
+      ? Effect.tap(
+        Effect.forkDetach(effect, { uninterruptible: true }),
+        (fiber) => Effect.sync(() => fiber.interruptUnsafe())
+      )
+      : Effect.forkIn(effect, scope, { uninterruptible: true })
+  )
 
 export interface FiberLocal<A> {
   readonly get: Effect.Effect<A>
