@@ -57,7 +57,9 @@ const renames = [
   [/\bLayer\.unwrapEffect\(/g, "Layer.unwrap("],
   [/\bHttpClientRequest\.bodyUnsafeJson\(/g, "HttpClientRequest.bodyJsonUnsafe("],
   [/\bConfig\.redacted\(/g, "Config.Redacted("],
-  [/\bConfig\.string\(/g, "Config.String("]
+  [/\bConfig\.string\(/g, "Config.String("],
+  // the providers (localpayment, paysecurez): JSON bodies in their requests
+  [/\bHttpBody\.unsafeJson\(/g, "HttpBody.jsonUnsafe("]
 ]
 
 const rewrite = (text) =>

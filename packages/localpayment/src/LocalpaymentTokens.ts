@@ -6,13 +6,12 @@
  * @since 0.1.0
  */
 import type * as TokenService from "@tokenkeeper/core/TokenService"
-import * as Context from "effect/Context"
+import * as Edition from "./internal/edition.js"
 
 /**
  * @since 0.1.0
  * @category tags
  */
-export class LocalpaymentTokens extends Context.Tag("@tokenkeeper/localpayment/LocalpaymentTokens")<
-  LocalpaymentTokens,
-  TokenService.Service
->() {}
+export class LocalpaymentTokens extends Edition.Service<LocalpaymentTokens, TokenService.Service>()(
+  "@tokenkeeper/localpayment/LocalpaymentTokens"
+) {}

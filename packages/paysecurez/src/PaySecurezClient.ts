@@ -32,13 +32,12 @@ import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import * as Edition from "./internal/edition.js"
 import * as Endpoint from "./internal/endpoint.js"
 import * as Wire from "./internal/wire.js"
 import { PaySecurezTokens } from "./PaySecurezTokens.js"
@@ -49,10 +48,9 @@ import { PaySecurezTokens } from "./PaySecurezTokens.js"
  * @since 0.1.0
  * @category tags
  */
-export class PaySecurezClient extends Context.Tag("@tokenkeeper/paysecurez/PaySecurezClient")<
-  PaySecurezClient,
-  Provider.AuthorizedClient
->() {}
+export class PaySecurezClient extends Edition.Service<PaySecurezClient, Provider.AuthorizedClient>()(
+  "@tokenkeeper/paysecurez/PaySecurezClient"
+) {}
 
 /**
  * `execute`, `get`, `post`, `put`, `patch` and `del`, each an `Effect` that needs `PaySecurezClient`.
@@ -193,5 +191,5 @@ export const config: Config.Config<Options> = Provider.config(defaults)
  */
 export const layerConfig = (
   config: Partial<Provider.Configs<Options>> = {}
-): Layer.Layer<Services, Invalid | ConfigError.ConfigError, HttpClient.HttpClient> =>
+): Layer.Layer<Services, Invalid | Edition.ConfigFailure, HttpClient.HttpClient> =>
   Provider.layerConfig(layer, defaults, config)

@@ -36,12 +36,11 @@ import * as ProviderPool from "@tokenkeeper/core/ProviderPool"
 import type { Invalid } from "@tokenkeeper/core/TokenError"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
-import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import * as Edition from "./internal/edition.js"
 import * as Endpoint from "./internal/endpoint.js"
 import * as Wire from "./internal/wire.js"
 import { defaultBaseUrl } from "./PaySecurezClient.js"
@@ -52,10 +51,9 @@ import { defaultBaseUrl } from "./PaySecurezClient.js"
  * @since 0.1.0
  * @category tags
  */
-export class PaySecurezPool extends Context.Tag("@tokenkeeper/paysecurez/PaySecurezPool")<
-  PaySecurezPool,
-  ProviderPool.Tagged<string>
->() {}
+export class PaySecurezPool extends Edition.Service<PaySecurezPool, ProviderPool.Tagged<string>>()(
+  "@tokenkeeper/paysecurez/PaySecurezPool"
+) {}
 
 /**
  * `client`, `token`, `invalidate`, `withFreshToken`, `execute`, `get`, `post`, `put`, `patch` and
@@ -141,5 +139,5 @@ const defaults: Provider.Configs<Location> = {
  */
 export const layerConfig = <E, R>(
   options: ProviderPool.Options<string, Credentials, E, R> & Partial<Provider.Configs<Location>>
-): Layer.Layer<PaySecurezPool, Invalid | ConfigError.ConfigError, HttpClient.HttpClient | Exclude<R, Scope.Scope>> =>
+): Layer.Layer<PaySecurezPool, Invalid | Edition.ConfigFailure, HttpClient.HttpClient | Exclude<R, Scope.Scope>> =>
   ProviderPool.layerConfig(layer, defaults, ["baseUrl", "policy"], options)
