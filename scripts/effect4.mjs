@@ -58,8 +58,9 @@ const renames = [
   [/\bHttpClientRequest\.bodyUnsafeJson\(/g, "HttpClientRequest.bodyJsonUnsafe("],
   [/\bConfig\.redacted\(/g, "Config.Redacted("],
   [/\bConfig\.string\(/g, "Config.String("],
-  // the providers (localpayment, paysecurez): JSON bodies in their requests
-  [/\bHttpBody\.unsafeJson\(/g, "HttpBody.jsonUnsafe("]
+  // the providers (localpayment, paysecurez): JSON bodies in their requests; a server in a test
+  [/\bHttpBody\.unsafeJson\(/g, "HttpBody.jsonUnsafe("],
+  [/\bEffect\.async(?=[<(])/g, "Effect.callback"]
 ]
 
 const rewrite = (text) =>

@@ -10,6 +10,7 @@ import * as Emulator from "@tokenkeeper/sandbox/Localpayment"
 import { Effect, Exit, Layer } from "effect"
 import * as Http from "node:http"
 import type * as Net from "node:net"
+import * as Edition from "./support/edition.js"
 
 /** A server on another loopback port that records the Authorization headers it receives. */
 const elsewhere = Effect.acquireRelease(
@@ -46,10 +47,8 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment's
         )
         assert.deepStrictEqual(other.seen, [], "nothing reached the other host")
         assert.isTrue(Exit.isFailure(exit))
-        if (Exit.isFailure(exit)) {
-          const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
-          assert.isTrue(error?._tag === "Invalid" && error.reason === "config", String(exit.cause))
-        }
+        const error = Edition.failureOf(exit)
+        assert.isTrue(error?._tag === "Invalid" && error.reason === "config", String(exit))
         assert.deepStrictEqual(yield* emulator.control.tokenRequests, { login: 0, refresh: 0 })
         // An ordinary path still works.
         const ok = yield* LocalpaymentClient.get("/api/validation/document").pipe(

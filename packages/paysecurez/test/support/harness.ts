@@ -11,7 +11,9 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
+import * as Edition from "../../src/internal/edition.js"
 import * as PaySecurezClient from "../../src/PaySecurezClient.js"
+import * as TestEdition from "./edition.js"
 
 /** A request as it left the client: before any forwarding, with the time it was sent. */
 export interface Sent {
@@ -22,9 +24,9 @@ export interface Sent {
   readonly at: number
 }
 
-export class Recorder extends Context.Tag("test/Recorder")<Recorder, {
+export class Recorder extends Edition.Service<Recorder, {
   readonly sent: Effect.Effect<ReadonlyArray<Sent>>
-}>() {}
+}>()("test/Recorder") {}
 
 /** Token requests among `sent`. */
 export const tokenRequests = Effect.map(
@@ -43,7 +45,7 @@ export const resourceRequests = Effect.map(
  * 500 ms cool-down, 2 s per token request.
  */
 export const fastPolicy: TokenPolicy.Options = {
-  retry: Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(2))),
+  retry: TestEdition.retries(2, "20 millis"),
   coolDown: Schedule.spaced("500 millis"),
   requestTimeout: "2 seconds"
 }
