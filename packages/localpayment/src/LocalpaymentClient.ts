@@ -35,6 +35,7 @@ import type * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -51,9 +52,10 @@ import { LocalpaymentTokens } from "./LocalpaymentTokens.js"
  * @since 0.1.0
  * @category tags
  */
-export class LocalpaymentClient extends Edition.Service<LocalpaymentClient, Provider.AuthorizedClient>()(
-  "@tokenkeeper/localpayment/LocalpaymentClient"
-) {}
+export class LocalpaymentClient extends Context.Tag("@tokenkeeper/localpayment/LocalpaymentClient")<
+  LocalpaymentClient,
+  Provider.AuthorizedClient
+>() {}
 
 /**
  * `execute`, `get`, `post`, `put`, `patch` and `del`, each an `Effect` that needs `LocalpaymentClient`.

@@ -33,6 +33,7 @@ import * as ProviderPool from "@tokenkeeper/core/ProviderPool"
 import type { Invalid } from "@tokenkeeper/core/TokenError"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as Config from "effect/Config"
+import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -47,9 +48,10 @@ import * as Wire from "./internal/wire.js"
  * @since 0.1.0
  * @category tags
  */
-export class LocalpaymentPool extends Edition.Service<LocalpaymentPool, ProviderPool.Tagged<string>>()(
-  "@tokenkeeper/localpayment/LocalpaymentPool"
-) {}
+export class LocalpaymentPool extends Context.Tag("@tokenkeeper/localpayment/LocalpaymentPool")<
+  LocalpaymentPool,
+  ProviderPool.Tagged<string>
+>() {}
 
 /**
  * `client`, `token`, `invalidate`, `execute`, `get`, `post`, `put`, `patch` and `del`, each

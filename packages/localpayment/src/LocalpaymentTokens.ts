@@ -6,12 +6,13 @@
  * @since 0.1.0
  */
 import type * as TokenService from "@tokenkeeper/core/TokenService"
-import * as Edition from "./internal/edition.js"
+import * as Context from "effect/Context"
 
 /**
  * @since 0.1.0
  * @category tags
  */
-export class LocalpaymentTokens extends Edition.Service<LocalpaymentTokens, TokenService.Service>()(
-  "@tokenkeeper/localpayment/LocalpaymentTokens"
-) {}
+export class LocalpaymentTokens extends Context.Tag("@tokenkeeper/localpayment/LocalpaymentTokens")<
+  LocalpaymentTokens,
+  TokenService.Service
+>() {}

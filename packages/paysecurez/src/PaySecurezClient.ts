@@ -32,12 +32,13 @@ import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Config from "effect/Config"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import * as Edition from "./internal/edition.js"
+import type * as Edition from "./internal/edition.js"
 import * as Endpoint from "./internal/endpoint.js"
 import * as Wire from "./internal/wire.js"
 import { PaySecurezTokens } from "./PaySecurezTokens.js"
@@ -48,9 +49,10 @@ import { PaySecurezTokens } from "./PaySecurezTokens.js"
  * @since 0.1.0
  * @category tags
  */
-export class PaySecurezClient extends Edition.Service<PaySecurezClient, Provider.AuthorizedClient>()(
-  "@tokenkeeper/paysecurez/PaySecurezClient"
-) {}
+export class PaySecurezClient extends Context.Tag("@tokenkeeper/paysecurez/PaySecurezClient")<
+  PaySecurezClient,
+  Provider.AuthorizedClient
+>() {}
 
 /**
  * `execute`, `get`, `post`, `put`, `patch` and `del`, each an `Effect` that needs `PaySecurezClient`.

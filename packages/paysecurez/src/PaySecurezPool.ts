@@ -36,11 +36,12 @@ import * as ProviderPool from "@tokenkeeper/core/ProviderPool"
 import type { Invalid } from "@tokenkeeper/core/TokenError"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as Config from "effect/Config"
+import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
-import * as Edition from "./internal/edition.js"
+import type * as Edition from "./internal/edition.js"
 import * as Endpoint from "./internal/endpoint.js"
 import * as Wire from "./internal/wire.js"
 import { defaultBaseUrl } from "./PaySecurezClient.js"
@@ -51,9 +52,10 @@ import { defaultBaseUrl } from "./PaySecurezClient.js"
  * @since 0.1.0
  * @category tags
  */
-export class PaySecurezPool extends Edition.Service<PaySecurezPool, ProviderPool.Tagged<string>>()(
-  "@tokenkeeper/paysecurez/PaySecurezPool"
-) {}
+export class PaySecurezPool extends Context.Tag("@tokenkeeper/paysecurez/PaySecurezPool")<
+  PaySecurezPool,
+  ProviderPool.Tagged<string>
+>() {}
 
 /**
  * `client`, `token`, `invalidate`, `withFreshToken`, `execute`, `get`, `post`, `put`, `patch` and

@@ -6,16 +6,17 @@
  */
 import type { TokenError } from "@tokenkeeper/core/TokenError"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Edition from "./internal/edition.js"
 
 /**
  * @since 0.1.0
  * @category tags
  */
-export class PaySecurezTokens extends Edition.Service<PaySecurezTokens, TokenService.Service>()(
-  "@tokenkeeper/paysecurez/PaySecurezTokens"
-) {}
+export class PaySecurezTokens extends Context.Tag("@tokenkeeper/paysecurez/PaySecurezTokens")<
+  PaySecurezTokens,
+  TokenService.Service
+>() {}
 
 /**
  * Runs `effect`, typically one transaction (create it, then ask for its status), with a PaySecurez

@@ -5,11 +5,7 @@
  * names and the same meaning.
  */
 import type * as ConfigError from "effect/ConfigError"
-import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
-
-/** A service tag class: `class T extends Service<T, Shape>()("key") {}` on both lines. */
-export const Service = <Self, Shape>() => <const Key extends string>(key: Key) => Context.Tag(key)<Self, Shape>()
 
 /** What reading a `Config` fails with. */
 export type ConfigFailure = ConfigError.ConfigError

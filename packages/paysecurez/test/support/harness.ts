@@ -11,7 +11,6 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
-import * as Edition from "../../src/internal/edition.js"
 import * as PaySecurezClient from "../../src/PaySecurezClient.js"
 import * as TestEdition from "./edition.js"
 
@@ -24,9 +23,9 @@ export interface Sent {
   readonly at: number
 }
 
-export class Recorder extends Edition.Service<Recorder, {
+export class Recorder extends Context.Tag("test/Recorder")<Recorder, {
   readonly sent: Effect.Effect<ReadonlyArray<Sent>>
-}>()("test/Recorder") {}
+}>() {}
 
 /** Token requests among `sent`. */
 export const tokenRequests = Effect.map(

@@ -4,10 +4,7 @@
  * Every export has the name and the meaning of its Effect 3 twin.
  */
 import * as Config from "effect/Config"
-import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
-
-export const Service = <Self, Shape>() => <const Key extends string>(key: Key) => Context.Service<Self, Shape>()(key)
 
 /** On Effect 4 the error lives in the `Config` module. */
 export type ConfigFailure = Config.ConfigError
