@@ -2,7 +2,6 @@
  * Localpayment against the sandbox emulator over real loopback HTTP: each test starts its own
  * emulator, so counters and faults never leak between tests.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -66,7 +65,7 @@ const validate = LocalpaymentClient.post("/api/validation/document", {
 
 const failure = <A, E>(effect: Effect.Effect<A, E, LocalpaymentClient.Services>) => Effect.flip(effect)
 
-layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment", (it) => {
+layer(Edition.Client, { excludeTestServices: true })("Localpayment", (it) => {
   describe("tokens", () => {
     it.scoped("the first call logs in; further calls reuse the token", () =>
       Effect.gen(function*() {

@@ -4,6 +4,7 @@
  * this file with effect4/overlay/test/support/edition.ts, whose exports have the same names and
  * the same meaning.
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import type * as Duration from "effect/Duration"
@@ -25,3 +26,12 @@ export const isConfigError: (error: unknown) => boolean = ConfigError.isConfigEr
 /** The typed failure `exit` ended with, when that failure is all its cause holds. */
 export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E | undefined =>
   Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : undefined
+
+/** The tests' HTTP client: undici. */
+export const Client = NodeHttpClient.layerUndici
+
+/**
+ * Whether a path given to the API client always stays a path on the base URL's origin: not on
+ * Effect 3, whose `prependUrl` concatenates base URL and path (core refuses a path that changes the host).
+ */
+export const prefixKeepsOrigin = false

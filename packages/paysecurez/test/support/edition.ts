@@ -4,6 +4,7 @@
  * this file with effect4/overlay/test/support/edition.ts, whose exports have the same names and
  * the same meaning.
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import type * as Duration from "effect/Duration"
@@ -21,3 +22,6 @@ export const withEnv = (entries: ReadonlyArray<readonly [string, string]>): Laye
 /** Whether `error` is a configuration failure for variables that are not set, and nothing else. */
 export const isMissingConfig = (error: unknown): boolean =>
   ConfigError.isConfigError(error) && ConfigError.isMissingDataOnly(error)
+
+/** The tests' HTTP client: undici. */
+export const Client = NodeHttpClient.layerUndici

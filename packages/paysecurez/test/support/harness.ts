@@ -1,6 +1,5 @@
 // The sandbox's PaySecurez emulator on a loopback port, the real Node HttpClient (undici) with a
 // recorder of every request it sends, and PaySecurez's layer over both with a fast test policy.
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
@@ -87,7 +86,7 @@ export const sandbox = (
       Context.add(Sandbox.PaySecurez, emulator)
     )
   })).pipe(
-    Layer.provide(Layer.merge(Sandbox.layer(options.sandbox), NodeHttpClient.layerUndici))
+    Layer.provide(Layer.merge(Sandbox.layer(options.sandbox), TestEdition.Client))
   )
 
 /**

@@ -3,6 +3,7 @@
  * replaces packages/localpayment/test/support/edition.ts when scripts/effect4.mjs generates this
  * edition. Every export has the name and the meaning of its Effect 3 twin.
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -27,3 +28,12 @@ export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E | undefined =>
   Exit.isFailure(exit) && exit.cause.reasons.length === 1 && Cause.isFailReason(exit.cause.reasons[0])
     ? exit.cause.reasons[0].error
     : undefined
+
+/**
+ * The tests' HTTP client: node:http. @effect/platform-node 4's undici needs Node 22.19 and fails to
+ * load on Node 20, the oldest Node tokenkeeper supports.
+ */
+export const Client = NodeHttpClient.layerNodeHttp
+
+/** Effect 4's `prependUrl` joins base URL and path with a slash: a path cannot change the host. */
+export const prefixKeepsOrigin = true

@@ -3,6 +3,7 @@
  * replaces packages/paysecurez/test/support/edition.ts when scripts/effect4.mjs generates this
  * edition. Every export has the name and the meaning of its Effect 3 twin.
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import type * as Duration from "effect/Duration"
@@ -31,3 +32,9 @@ const unset = (issue: SchemaIssue.Issue): boolean =>
     : "issue" in issue
     ? unset(issue.issue)
     : (issue._tag === "InvalidType" || issue._tag === "MissingKey") && !SchemaIssue.hasInput(issue)
+
+/**
+ * The tests' HTTP client: node:http. @effect/platform-node 4's undici needs Node 22.19 and fails to
+ * load on Node 20, the oldest Node tokenkeeper supports.
+ */
+export const Client = NodeHttpClient.layerNodeHttp
