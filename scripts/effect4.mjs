@@ -66,7 +66,9 @@ const renames = [
   [/\bScope\.extend\(/g, "Scope.provide("],
   [/\bConfig\.duration\(/g, "Config.Duration("],
   [/\bExit\.isInterrupted\(/g, "Exit.hasInterrupts("],
-  [/\bNodeHttpClient\.layer\b(?![\w$])/g, "NodeHttpClient.layerNodeHttp"]
+  [/\bNodeHttpClient\.layer\b(?![\w$])/g, "NodeHttpClient.layerNodeHttp"],
+  // the providers (localpayment, paysecurez): JSON bodies in their requests; a server in a test
+  [/\bHttpBody\.unsafeJson\(/g, "HttpBody.jsonUnsafe("],
 ]
 
 const rewrite = (text) =>

@@ -35,13 +35,13 @@ import type * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import * as Edition from "./internal/edition.js"
 import * as Endpoint from "./internal/endpoint.js"
 import * as Wire from "./internal/wire.js"
 import { LocalpaymentTokens } from "./LocalpaymentTokens.js"
@@ -195,7 +195,9 @@ export const layerFromRefreshToken = (
 
 const defaults: Provider.Configs<Options> = {
   baseUrl: Config.option(Config.string("LOCALPAYMENT_BASE_URL")).pipe(Config.map(Option.getOrUndefined)),
-  environment: Config.literal("stage", "production")("LOCALPAYMENT_ENV").pipe(Config.withDefault("stage" as const)),
+  environment: Edition.configLiteral(["stage", "production"], "LOCALPAYMENT_ENV").pipe(
+    Config.withDefault("stage" as const)
+  ),
   username: Config.string("LOCALPAYMENT_USERNAME"),
   password: Config.redacted("LOCALPAYMENT_PASSWORD")
 }
@@ -233,5 +235,5 @@ export const config: Config.Config<Options> = Provider.config(defaults)
  */
 export const layerConfig = (
   config: Partial<Provider.Configs<Options>> = {}
-): Layer.Layer<Services, Invalid | ConfigError.ConfigError, HttpClient.HttpClient> =>
+): Layer.Layer<Services, Invalid | Edition.ConfigFailure, HttpClient.HttpClient> =>
   Provider.layerConfig(layer, defaults, config)

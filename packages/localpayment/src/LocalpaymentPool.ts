@@ -33,12 +33,12 @@ import * as ProviderPool from "@tokenkeeper/core/ProviderPool"
 import type { Invalid } from "@tokenkeeper/core/TokenError"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import * as Edition from "./internal/edition.js"
 import * as Endpoint from "./internal/endpoint.js"
 import * as Wire from "./internal/wire.js"
 
@@ -126,7 +126,9 @@ export const layer = <E, R>(
 
 const defaults: Provider.Configs<Location> = {
   baseUrl: Config.option(Config.string("LOCALPAYMENT_BASE_URL")).pipe(Config.map(Option.getOrUndefined)),
-  environment: Config.literal("stage", "production")("LOCALPAYMENT_ENV").pipe(Config.withDefault("stage" as const))
+  environment: Edition.configLiteral(["stage", "production"], "LOCALPAYMENT_ENV").pipe(
+    Config.withDefault("stage" as const)
+  )
 }
 
 /**
@@ -138,5 +140,5 @@ const defaults: Provider.Configs<Location> = {
  */
 export const layerConfig = <E, R>(
   options: ProviderPool.Options<string, Credentials, E, R> & Partial<Provider.Configs<Location>>
-): Layer.Layer<LocalpaymentPool, Invalid | ConfigError.ConfigError, HttpClient.HttpClient | Exclude<R, Scope.Scope>> =>
+): Layer.Layer<LocalpaymentPool, Invalid | Edition.ConfigFailure, HttpClient.HttpClient | Exclude<R, Scope.Scope>> =>
   ProviderPool.layerConfig(layer, defaults, ["baseUrl", "environment", "policy"], options)

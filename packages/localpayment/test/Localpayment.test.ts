@@ -2,7 +2,6 @@
  * Localpayment against the sandbox emulator over real loopback HTTP: each test starts its own
  * emulator, so counters and faults never leak between tests.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -14,26 +13,15 @@ import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
 import * as Control from "@tokenkeeper/sandbox/Control"
 import * as Emulator from "@tokenkeeper/sandbox/Localpayment"
-import {
-  Cause,
-  Config,
-  ConfigError,
-  ConfigProvider,
-  Effect,
-  Exit,
-  Layer,
-  Option,
-  Redacted,
-  Ref,
-  Schedule
-} from "effect"
+import { Cause, Config, Effect, Exit, Layer, Option, Redacted, Ref } from "effect"
+import * as Edition from "./support/edition.js"
 
 // Generous: on a loaded machine a shorter limit can expire before the request reaches the server.
 const testTimeout = "1 second"
 
 /** Fast retries and a short timeout, so faults resolve in milliseconds. */
 const testPolicy: TokenPolicy.Options = {
-  retry: Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(2))),
+  retry: Edition.retries(2, "20 millis"),
   requestTimeout: testTimeout
 }
 
@@ -43,9 +31,6 @@ const variables = (emulator: Emulator.Service): Record<string, string> => ({
   LOCALPAYMENT_USERNAME: emulator.username,
   LOCALPAYMENT_PASSWORD: Redacted.value(emulator.password)
 })
-
-const withVariables = (env: Record<string, string>) =>
-  Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
 /**
  * Tokens that we retire soon after we asked for them, while the server accepts them for 1.5 s more:
@@ -80,7 +65,7 @@ const validate = LocalpaymentClient.post("/api/validation/document", {
 
 const failure = <A, E>(effect: Effect.Effect<A, E, LocalpaymentClient.Services>) => Effect.flip(effect)
 
-layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment", (it) => {
+layer(Edition.Client, { excludeTestServices: true })("Localpayment", (it) => {
   describe("tokens", () => {
     it.scoped("the first call logs in; further calls reuse the token", () =>
       Effect.gen(function*() {
@@ -327,11 +312,9 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
           password: Redacted.make("p")
         })))
         assert.isTrue(Exit.isFailure(exit))
-        if (Exit.isFailure(exit) && exit.cause._tag === "Fail") {
-          const error = exit.cause.error
-          assert.isTrue(error._tag === "Invalid" && error.reason === "config")
-          assert.include(error.message, "only https:")
-        }
+        const error = Edition.failureOf(exit)
+        assert.isTrue(error?._tag === "Invalid" && error.reason === "config", String(exit))
+        assert.include(String(error?.message), "only https:")
       }))
 
     it.scoped("layerConfig reads the sandbox's variable names", () =>
@@ -339,7 +322,7 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
         const emulator = yield* Emulator.make()
         const context = yield* Layer.build(
           LocalpaymentClient.layerConfig({ policy: Config.succeed(testPolicy) }).pipe(
-            Layer.provide(withVariables(variables(emulator)))
+            Layer.provide(Edition.withEnv(variables(emulator)))
           )
         )
         assert.strictEqual(yield* Effect.provide(validate, context), 200)
@@ -352,7 +335,7 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
           LocalpaymentClient.layerConfig({
             password: Config.redacted("PAYMENTS_LP_SECRET"),
             policy: { reuse: Config.succeed("single-use" as const), requestTimeout: Config.succeed(testTimeout) }
-          }).pipe(Layer.provide(withVariables({
+          }).pipe(Layer.provide(Edition.withEnv({
             ...variables(emulator),
             // The variable the default would read holds a wrong password: a login with it fails.
             LOCALPAYMENT_PASSWORD: "not-the-password",
@@ -376,7 +359,7 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
         }
         const context = yield* Layer.build(
           LocalpaymentClient.layerConfig({ store: Config.succeed(store), policy: Config.succeed(testPolicy) }).pipe(
-            Layer.provide(withVariables(variables(emulator)))
+            Layer.provide(Edition.withEnv(variables(emulator)))
           )
         )
         assert.strictEqual(yield* Effect.provide(validate, context), 200)
@@ -394,12 +377,11 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
           }
           delete env[missing]
           const exit = yield* Effect.exit(
-            Layer.build(LocalpaymentClient.layerConfig().pipe(Layer.provide(withVariables(env))))
+            Layer.build(LocalpaymentClient.layerConfig().pipe(Layer.provide(Edition.withEnv(env))))
           )
           assert.isTrue(Exit.isFailure(exit))
           if (Exit.isFailure(exit)) {
-            const error = Cause.failureOption(exit.cause)
-            assert.isTrue(Option.isSome(error) && ConfigError.isConfigError(error.value), Cause.pretty(exit.cause))
+            assert.isTrue(Edition.isConfigError(Edition.failureOf(exit)), Cause.pretty(exit.cause))
             assert.include(Cause.pretty(exit.cause), missing)
             assert.notInclude(Cause.pretty(exit.cause), password)
             assert.notInclude(JSON.stringify(exit.cause), password)
@@ -409,10 +391,10 @@ layer(NodeHttpClient.layerUndici, { excludeTestServices: true })("Localpayment",
 
     it.scoped("layerConfig without a base URL uses the environment's: stage by default", () =>
       Effect.gen(function*() {
-        const provider = ConfigProvider.fromMap(
-          new Map([["LOCALPAYMENT_USERNAME", "u"], ["LOCALPAYMENT_PASSWORD", "p"], ["LOCALPAYMENT_ENV", "production"]])
+        const options = yield* Effect.provide(
+          LocalpaymentClient.config,
+          Edition.withEnv({ LOCALPAYMENT_USERNAME: "u", LOCALPAYMENT_PASSWORD: "p", LOCALPAYMENT_ENV: "production" })
         )
-        const options = yield* Effect.withConfigProvider(LocalpaymentClient.config, provider)
         assert.strictEqual(options.environment, "production")
         assert.isUndefined(options.baseUrl)
         assert.strictEqual(Redacted.value(options.password), "p")

@@ -4,12 +4,12 @@
  * login per merchant, a merchant with a wrong password fails alone, a missing merchant and a
  * failed lookup fail typed, and a rotated password is read again after `invalidate`.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import { assert, describe, it } from "@effect/vitest"
 import * as LocalpaymentPool from "@tokenkeeper/localpayment/LocalpaymentPool"
 import * as Emulator from "@tokenkeeper/sandbox/Localpayment"
 import { Effect, Layer, Option, Redacted, Schema } from "effect"
+import * as Edition from "./support/edition.js"
 
 const document = { country: "ARG", document: { id: "1791234561009", type: "RUC" } }
 const merchants = Array.from({ length: 20 }, (_, i) => `merchant-${i}`)
@@ -28,7 +28,7 @@ const setup = Effect.gen(function*() {
   const lookup = (merchant: string) =>
     state.down ? Effect.fail(new DatabaseDown()) : Effect.succeed(Option.fromNullable(table.get(merchant)))
   const pool = LocalpaymentPool.layer({ baseUrl: emulator.baseUrl, lookup }).pipe(
-    Layer.provide(NodeHttpClient.layerUndici)
+    Layer.provide(Edition.Client)
   )
   return { emulator, table, state, pool }
 })

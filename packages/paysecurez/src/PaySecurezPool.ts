@@ -36,12 +36,12 @@ import * as ProviderPool from "@tokenkeeper/core/ProviderPool"
 import type { Invalid } from "@tokenkeeper/core/TokenError"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import type * as Edition from "./internal/edition.js"
 import * as Endpoint from "./internal/endpoint.js"
 import * as Wire from "./internal/wire.js"
 import { defaultBaseUrl } from "./PaySecurezClient.js"
@@ -141,5 +141,5 @@ const defaults: Provider.Configs<Location> = {
  */
 export const layerConfig = <E, R>(
   options: ProviderPool.Options<string, Credentials, E, R> & Partial<Provider.Configs<Location>>
-): Layer.Layer<PaySecurezPool, Invalid | ConfigError.ConfigError, HttpClient.HttpClient | Exclude<R, Scope.Scope>> =>
+): Layer.Layer<PaySecurezPool, Invalid | Edition.ConfigFailure, HttpClient.HttpClient | Exclude<R, Scope.Scope>> =>
   ProviderPool.layerConfig(layer, defaults, ["baseUrl", "policy"], options)

@@ -6,14 +6,13 @@ import type * as AccessToken from "@tokenkeeper/core/AccessToken"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
-import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as PaySecurezClient from "../src/PaySecurezClient.js"
+import * as TestEdition from "./support/edition.js"
 import * as Harness from "./support/harness.js"
 import * as Transactions from "./support/transactions.js"
 
@@ -78,8 +77,7 @@ describe.concurrent("PaySecurezClient.layer", () => {
 })
 
 describe.concurrent("PaySecurezClient.layerConfig", () => {
-  const env = (entries: ReadonlyArray<readonly [string, string]>) =>
-    Layer.setConfigProvider(ConfigProvider.fromMap(new Map(entries)))
+  const env = TestEdition.withEnv
   // Credentials of the emulator's own, so that only the names read from the environment can match them.
   const credentials = { clientId: "merchant-from-env", clientSecret: Redacted.make("secret-from-env") }
   /** The variables `layerConfig` reads by default, for the running emulator. */
@@ -106,10 +104,7 @@ describe.concurrent("PaySecurezClient.layerConfig", () => {
       const emulator = yield* Harness.emulator
       const secret = Redacted.value(emulator.clientSecret)
       const entries = [["PAYSECUREZ_CLIENT_ID", emulator.clientId], ["PAYSECUREZ_CLIENT_SECRET", secret]] as const
-      const options = yield* Effect.withConfigProvider(
-        PaySecurezClient.config,
-        ConfigProvider.fromMap(new Map(entries))
-      )
+      const options = yield* Effect.provide(PaySecurezClient.config, env(entries))
       assert.strictEqual(options.baseUrl, undefined)
       assert.isTrue(Redacted.isRedacted(options.clientSecret))
       assert.notInclude(String(options.clientSecret), secret)
@@ -164,7 +159,7 @@ describe.concurrent("PaySecurezClient.layerConfig", () => {
         TokenService.get,
         PaySecurezClient.layerConfig().pipe(Layer.provide(env([["PAYSECUREZ_CLIENT_SECRET", secret]])))
       ))
-      assert.isTrue(ConfigError.isConfigError(error) && ConfigError.isMissingDataOnly(error))
+      assert.isTrue(TestEdition.isMissingConfig(error), String(error))
       assert.include(String(error), "PAYSECUREZ_CLIENT_ID")
       assert.notInclude(String(error), secret)
       assert.notInclude(JSON.stringify(error), secret)
@@ -178,7 +173,7 @@ describe.concurrent("PaySecurezClient.layerConfig", () => {
       const error = yield* Effect.flip(
         Effect.provide(TokenService.get, PaySecurezClient.layerConfig().pipe(Layer.provide(config)))
       )
-      assert.isTrue(ConfigError.isConfigError(error) && ConfigError.isMissingDataOnly(error))
+      assert.isTrue(TestEdition.isMissingConfig(error), String(error))
       assert.include(String(error), "PAYSECUREZ_CLIENT_SECRET")
       yield* nothingSent
     }).pipe(Effect.provide(Harness.sandbox({ sandbox: credentials }))))

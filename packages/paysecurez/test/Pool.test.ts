@@ -4,12 +4,12 @@
  * token request per merchant, a token of its own for each transaction, and a merchant whose secret
  * is wrong fails alone.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import { assert, describe, it } from "@effect/vitest"
 import * as PaySecurezPool from "@tokenkeeper/paysecurez/PaySecurezPool"
 import * as Emulator from "@tokenkeeper/sandbox/PaySecurez"
 import { Effect, Layer, Option, Redacted } from "effect"
+import * as TestEdition from "./support/edition.js"
 
 const merchants = Array.from({ length: 10 }, (_, i) => `merchant-${i}`)
 
@@ -27,7 +27,7 @@ const setup = (options: { readonly singleUse?: boolean } = {}) =>
     const pool = PaySecurezPool.layer({
       baseUrl: emulator.baseUrl,
       lookup: (merchant) => Effect.succeed(Option.fromNullable(table.get(merchant)))
-    }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+    }).pipe(Layer.provide(TestEdition.Client))
     return { emulator, pool }
   })
 

@@ -59,28 +59,28 @@ export const make = (
 ): Effect.Effect<TokenEndpoint, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const client = yield* HttpClient.HttpClient
-    // Our own small structs: encoding them cannot fail, hence the unchecked JSON body.
-    const post = <A, I>(path: string, schema: Schema.Schema<A, I>, body: A) =>
+    // Our own small structs, encoded by their schemas: encoding them cannot fail, hence the unchecked JSON body.
+    const post = (path: string, body: unknown) =>
       HttpClientRequest.post(SecureUrl.join(baseUrl, path)).pipe(
         HttpClientRequest.acceptJson,
-        HttpClientRequest.bodyUnsafeJson(Schema.encodeSync(schema)(body))
+        HttpClientRequest.bodyUnsafeJson(body)
       )
 
     const authenticate = credentials === undefined
       ? Effect.fail(new Expired({ provider: Wire.provider, reason: "refresh" }))
       : TokenRequest.exchange(client, {
         provider: Wire.provider,
-        request: post("/api/token/", Wire.LoginRequest, {
-          username: credentials.username,
-          password: credentials.password
-        }),
+        request: post(
+          "/api/token/",
+          Schema.encodeSync(Wire.LoginRequest)({ username: credentials.username, password: credentials.password })
+        ),
         success: Wire.LoginResponse
       }).pipe(Effect.flatMap(grant))
 
     const refresh = (token: AccessToken.RefreshToken) =>
       TokenRequest.exchange(client, {
         provider: Wire.provider,
-        request: post("/api/token/refresh/", Wire.RefreshRequest, { refresh: token.value }),
+        request: post("/api/token/refresh/", Schema.encodeSync(Wire.RefreshRequest)({ refresh: token.value })),
         success: Wire.RefreshResponse,
         failure: Wire.refreshFailure
       }).pipe(Effect.flatMap(grant))

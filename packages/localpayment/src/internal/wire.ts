@@ -7,15 +7,17 @@ import type { TokenError } from "@tokenkeeper/core/TokenError"
 import { Expired, Invalid } from "@tokenkeeper/core/TokenError"
 import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Edition from "./edition.js"
 
 export const provider = "Localpayment"
 
-export const LoginRequest = Schema.Struct({ username: Schema.String, password: Schema.Redacted(Schema.String) })
+export const LoginRequest = Schema.Struct({ username: Schema.String, password: Edition.RedactedString })
 
 export const LoginResponse = Schema.Struct({ access: Schema.NonEmptyString, refresh: Schema.NonEmptyString })
 
-export const RefreshRequest = Schema.Struct({ refresh: Schema.Redacted(Schema.String) })
+export const RefreshRequest = Schema.Struct({ refresh: Edition.RedactedString })
 
 /** With rotation on, a refresh also returns a new refresh token; without, only an access token. */
 export const RefreshResponse = Schema.Struct({
@@ -40,14 +42,10 @@ const ResourceRejection = Schema.Struct({
  * rejected is more likely invalid (wrong environment, clock, key) than expired.
  */
 export const rejection = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<TokenError> =>
-  TokenRequest.readJson(response).pipe(
-    Effect.flatten,
-    Effect.flatMap(Schema.decodeUnknown(ResourceRejection)),
-    Effect.map((body) => body.messages?.some((m) => m.message === "Token is expired") ?? false),
-    Effect.orElseSucceed(() => false),
-    Effect.map((expired) =>
-      expired
-        ? new Expired({ provider, reason: "token", status: response.status })
-        : new Invalid({ provider, reason: "token", status: response.status })
-    )
-  )
+  Effect.map(TokenRequest.readJson(response), (json) => {
+    const body = Option.flatMap(json, Schema.decodeUnknownOption(ResourceRejection))
+    const expired = Option.isSome(body) && body.value.messages?.some((m) => m.message === "Token is expired") === true
+    return expired
+      ? new Expired({ provider, reason: "token", status: response.status })
+      : new Invalid({ provider, reason: "token", status: response.status })
+  })

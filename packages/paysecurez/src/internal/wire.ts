@@ -9,14 +9,16 @@ import { Invalid } from "@tokenkeeper/core/TokenError"
 import type { Failure } from "@tokenkeeper/core/TokenRequest"
 import { classifyStatus, readJson } from "@tokenkeeper/core/TokenRequest"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Edition from "./edition.js"
 
 export const provider = "PaySecurez"
 
 /** `POST /api/token`, JSON. The secret stays `Redacted` until the body is encoded. */
 export const TokenRequest = Schema.Struct({
   client_id: Schema.String,
-  client_secret: Schema.Redacted(Schema.String)
+  client_secret: Edition.RedactedString
 })
 
 /**
@@ -57,19 +59,12 @@ export const tokenFailure = (failure: Failure): TokenError => classifyStatus(fai
  * into the error.
  */
 export const rejection = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<TokenError> =>
-  readJson(response).pipe(
-    Effect.flatten,
-    Effect.flatMap(Schema.decodeUnknown(ErrorBody)),
-    Effect.as(true),
-    Effect.orElseSucceed(() => false),
-    Effect.map((documented) =>
-      new Invalid({
-        provider,
-        reason: "token",
-        status: response.status,
-        detail: documented
-          ? "a freshly issued token was refused (PaySecurez does not say whether as expired or as invalid)"
-          : "a freshly issued token was refused with an unrecognised body"
-      })
-    )
-  )
+  Effect.map(readJson(response), (json) =>
+    new Invalid({
+      provider,
+      reason: "token",
+      status: response.status,
+      detail: Option.isSome(Option.flatMap(json, Schema.decodeUnknownOption(ErrorBody)))
+        ? "a freshly issued token was refused (PaySecurez does not say whether as expired or as invalid)"
+        : "a freshly issued token was refused with an unrecognised body"
+    }))

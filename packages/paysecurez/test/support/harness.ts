@@ -1,6 +1,5 @@
 // The sandbox's PaySecurez emulator on a loopback port, the real Node HttpClient (undici) with a
 // recorder of every request it sends, and PaySecurez's layer over both with a fast test policy.
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
@@ -12,6 +11,7 @@ import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as PaySecurezClient from "../../src/PaySecurezClient.js"
+import * as TestEdition from "./edition.js"
 
 /** A request as it left the client: before any forwarding, with the time it was sent. */
 export interface Sent {
@@ -43,7 +43,7 @@ export const resourceRequests = Effect.map(
  * 500 ms cool-down, 2 s per token request.
  */
 export const fastPolicy: TokenPolicy.Options = {
-  retry: Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(2))),
+  retry: TestEdition.retries(2, "20 millis"),
   coolDown: Schedule.spaced("500 millis"),
   requestTimeout: "2 seconds"
 }
@@ -86,7 +86,7 @@ export const sandbox = (
       Context.add(Sandbox.PaySecurez, emulator)
     )
   })).pipe(
-    Layer.provide(Layer.merge(Sandbox.layer(options.sandbox), NodeHttpClient.layerUndici))
+    Layer.provide(Layer.merge(Sandbox.layer(options.sandbox), TestEdition.Client))
   )
 
 /**
