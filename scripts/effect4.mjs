@@ -57,7 +57,9 @@ const renames = [
   [/\bLayer\.unwrapEffect\(/g, "Layer.unwrap("],
   [/\bHttpClientRequest\.bodyUnsafeJson\(/g, "HttpClientRequest.bodyJsonUnsafe("],
   [/\bConfig\.redacted\(/g, "Config.Redacted("],
-  [/\bConfig\.string\(/g, "Config.String("]
+  [/\bConfig\.string\(/g, "Config.String("],
+  [/\bHttpBody\.unsafeJson\(/g, "HttpBody.jsonUnsafe("],
+  [/\bHttpServerResponse\.unsafeJson\(/g, "HttpServerResponse.jsonUnsafe("]
 ]
 
 const rewrite = (text) =>
