@@ -59,7 +59,15 @@ const renames = [
   [/\bConfig\.redacted\(/g, "Config.Redacted("],
   [/\bConfig\.string\(/g, "Config.String("],
   [/\bHttpBody\.unsafeJson\(/g, "HttpBody.jsonUnsafe("],
-  [/\bHttpServerResponse\.unsafeJson\(/g, "HttpServerResponse.jsonUnsafe("]
+  [/\bHttpServerResponse\.unsafeJson\(/g, "HttpServerResponse.jsonUnsafe("],
+  // the same register function (a cleanup effect returned, an AbortSignal given) on both lines
+  [/\bEffect\.async\b/g, "Effect.callback"],
+  [/\bEffect\.catchAllDefect\(/g, "Effect.catchDefect("],
+  [/\bEffect\.forkDaemon\(/g, "Effect.forkDetach("],
+  [/\bEffect\.tapErrorCause\(/g, "Effect.tapCause("],
+  [/\bQueue\.unsafeOffer\(/g, "Queue.offerUnsafe("],
+  // Effect 4's Layer.unwrap gives the effect the layer's scope, as Effect 3's unwrapScoped does
+  [/\bLayer\.unwrapScoped\(/g, "Layer.unwrap("]
 ]
 
 const rewrite = (text) =>

@@ -7,7 +7,7 @@
  * plain node, which starts eight processes in about 2 s instead of 20 on a small machine.
  */
 import type { Scope } from "effect"
-import { Data, Effect, Queue, Schema } from "effect"
+import { Data, Effect, Queue } from "effect"
 import * as Esbuild from "esbuild"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs/promises"
@@ -15,6 +15,8 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Readline from "node:readline"
 import * as Url from "node:url"
+import * as SourceEdition from "../../src/internal/edition.js"
+import * as Edition from "./edition.js"
 import type { Round } from "./protocol.js"
 import { Result } from "./protocol.js"
 
@@ -43,7 +45,7 @@ const replicaScript = Path.join(here, "..", "replica.ts")
 /** The package's directory: the replica's imports resolve from there. */
 const packageDir = Path.join(here, "..", "..")
 
-const decodeResult = Schema.decodeUnknown(Schema.parseJson(Result))
+const decodeResult = Edition.decodeJson(Result)
 
 interface Replica {
   readonly child: ChildProcess.ChildProcess
@@ -115,8 +117,8 @@ const expect = <A>(replica: Replica, what: string, accept: (line: string) => A |
       const accepted = accept(line)
       if (accepted !== undefined) return accepted
     }
-  }).pipe(
-    Effect.timeoutFail({
+  }).pipe((waiting) =>
+    SourceEdition.timeoutFail(waiting, {
       duration: timeout,
       onTimeout: () => new FleetError({ message: `no ${what} within ${timeout} ms: ${replica.stderr.join("\n")}` })
     })
