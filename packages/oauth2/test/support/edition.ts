@@ -1,19 +1,15 @@
 // What the OAuth2 tests do differently on the two Effect lines: this is the Effect 3 side; its twin
 // is packages/oauth2/effect4/overlay/test/support/edition.ts (same names, compatible types).
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpServerError from "@effect/platform/HttpServerError"
-import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as HttpServer from "@effect/platform/HttpServer"
 import * as ConfigProvider from "effect/ConfigProvider"
 import type * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
-import * as Http from "node:http"
 
 /** The tests' HTTP transport: undici, as applications on Effect 3 use it. */
 export const Client: Layer.Layer<HttpClient.HttpClient> = NodeHttpClient.layerUndici
@@ -28,18 +24,8 @@ export const layerScoped: <I, S, E, R>(
 export const configFrom = (entries: ReadonlyMap<string, string>): Layer.Layer<never> =>
   Layer.setConfigProvider(ConfigProvider.fromMap(new Map(entries)))
 
-export type ServeError = HttpServerError.ServeError
-
-/** Serves `app` on 127.0.0.1 until the scope closes; the base URL. */
-export const serve = <E, R>(
-  app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
-): Effect.Effect<string, ServeError, Scope.Scope | Exclude<R, HttpServerRequest.HttpServerRequest>> =>
-  Effect.gen(function*() {
-    const server = yield* NodeHttpServer.make(() => Http.createServer(), { port: 0, host: "127.0.0.1" })
-    yield* server.serve(app)
-    const address = server.address
-    return `http://127.0.0.1:${address._tag === "TcpAddress" ? address.port : 0}`
-  })
+/** The port a server listens on. */
+export const portOf = (address: HttpServer.Address): number => address._tag === "TcpAddress" ? address.port : 0
 
 /** `times` recurrences, `delay` apart. */
 export const spacedTimes = (delay: Duration.DurationInput, times: number): Schedule.Schedule<unknown> =>

@@ -1,9 +1,11 @@
 // What the tests share: the real Node transport (undici over loopback) with a recorder that keeps a
 // copy of every request sent, partner emulators, a fast policy, and the layers under test wired to
 // an emulator. Nothing here fakes an answer: every response comes from a server on 127.0.0.1.
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as Partner from "@tokenkeeper/sandbox/Partner"
 import * as Context from "effect/Context"
@@ -11,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Pool from "effect/Pool"
 import * as Ref from "effect/Ref"
+import * as Http from "node:http"
 import * as OAuth2Client from "../../src/OAuth2Client.js"
 import * as PartnerClient from "../../src/PartnerClient.js"
 import * as Edition from "./edition.js"
@@ -149,7 +152,12 @@ export const counters = Effect.flatMap(Partner.Partner, (emulator) => emulator.c
 export const control = Effect.map(Partner.Partner, (emulator) => emulator.control)
 
 /** Serves `app` on 127.0.0.1 until the scope closes; the base URL. */
-export const serve = Edition.serve
+export const serve = <E, R>(app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
+  Effect.gen(function*() {
+    const server = yield* NodeHttpServer.make(() => Http.createServer(), { port: 0, host: "127.0.0.1" })
+    yield* server.serve(app)
+    return `http://127.0.0.1:${Edition.portOf(server.address)}`
+  })
 
 /** The partner preset over an emulator of its own with `options` applied. */
 export const partnerEnv = (options?: Partial<Partner.Settings>, policy?: TokenPolicy.Options) =>

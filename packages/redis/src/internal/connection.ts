@@ -119,11 +119,12 @@ export const make = (options: Options): Effect.Effect<Option.Option<Connection>,
         return Effect.tryPromise({
           try: (signal) => client.sendCommand(args, { abortSignal: signal }),
           catch: (error) => new Failure({ operation, reason: "error", cause: describe(error) })
-        }).pipe((sent) =>
-          Edition.timeoutFail(sent, {
-            duration: options.operationTimeout,
-            onTimeout: () => new Failure({ operation, reason: "timeout" })
-          })
+        }).pipe(
+          Effect.timeoutOption(options.operationTimeout),
+          Effect.flatMap(Option.match({
+            onNone: () => Effect.fail(new Failure({ operation, reason: "timeout" })),
+            onSome: Effect.succeed
+          }))
         )
       }).pipe(
         // A defect in the client (it should have none) is a failure like any other here.

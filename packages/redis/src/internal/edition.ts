@@ -17,33 +17,19 @@ import * as Schema from "effect/Schema"
 export type ConfigFailure = ConfigError.ConfigError
 
 /** A function that runs an effect in the background with the caller's services (for callbacks). */
-export const forker: Effect.Effect<(effect: Effect.Effect<void>) => void> = Effect.map(
-  Effect.runtime<never>(),
-  (runtime) => (effect) => void Runtime.runFork(runtime)(effect)
-)
-
-/** `effect`, failing with `onTimeout()` when it does not end within `duration`. */
-export const timeoutFail = <A, E, R, E2>(
-  effect: Effect.Effect<A, E, R>,
-  options: { readonly duration: Duration.DurationInput; readonly onTimeout: () => E2 }
-): Effect.Effect<A, E | E2, R> => Effect.timeoutFail(effect, options)
+export const forker = Effect.map(Effect.runtime<never>(), (runtime) => Runtime.runFork(runtime))
 
 // --- schedules
 
 /** Recurs while either recurs, after the shorter delay. */
-export const scheduleEither = (
-  a: Schedule.Schedule<unknown>,
-  b: Schedule.Schedule<unknown>
-): Schedule.Schedule<unknown> => Schedule.union(a, b)
+export const scheduleEither = <A, B>(a: Schedule.Schedule<A>, b: Schedule.Schedule<B>) => Schedule.union(a, b)
 
 /** `schedule`, done once `duration` has passed since its first step. */
-export const upTo = (
-  schedule: Schedule.Schedule<unknown>,
-  duration: Duration.DurationInput
-): Schedule.Schedule<unknown> => Schedule.upTo(schedule, duration)
+export const upTo = <A>(schedule: Schedule.Schedule<A>, duration: Duration.DurationInput) =>
+  Schedule.upTo(schedule, duration)
 
 /** The first `count` delays of `schedule`, in milliseconds. */
-export const delays = (schedule: Schedule.Schedule<unknown>, count: number): Effect.Effect<ReadonlyArray<number>> =>
+export const delays = <A>(schedule: Schedule.Schedule<A>, count: number): Effect.Effect<ReadonlyArray<number>> =>
   Effect.map(
     Schedule.run(Schedule.delays(schedule), 0, Array.from({ length: count }, () => undefined)),
     (delays) => Chunk.toReadonlyArray(delays).map(Duration.toMillis)
@@ -52,7 +38,7 @@ export const delays = (schedule: Schedule.Schedule<unknown>, count: number): Eff
 // --- schemas
 
 /** A value of `schema` on the wire, `Redacted` in memory. */
-export const RedactedFrom = <A, I>(schema: Schema.Schema<A, I>) => Schema.Redacted(schema)
+export const RedactedFrom = Schema.Redacted
 
 /** `schema`'s encoded form as a JSON string. */
 export const parseJson = <A, I>(schema: Schema.Schema<A, I>) => Schema.parseJson(schema)

@@ -7,7 +7,7 @@
  * plain node, which starts eight processes in about 2 s instead of 20 on a small machine.
  */
 import type { Scope } from "effect"
-import { Data, Effect, Queue } from "effect"
+import { Data, Effect, Option, Queue } from "effect"
 import * as Esbuild from "esbuild"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs/promises"
@@ -15,7 +15,6 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Readline from "node:readline"
 import * as Url from "node:url"
-import * as SourceEdition from "../../src/internal/edition.js"
 import * as Edition from "./edition.js"
 import type { Round } from "./protocol.js"
 import { Result } from "./protocol.js"
@@ -117,11 +116,13 @@ const expect = <A>(replica: Replica, what: string, accept: (line: string) => A |
       const accepted = accept(line)
       if (accepted !== undefined) return accepted
     }
-  }).pipe((waiting) =>
-    SourceEdition.timeoutFail(waiting, {
-      duration: timeout,
-      onTimeout: () => new FleetError({ message: `no ${what} within ${timeout} ms: ${replica.stderr.join("\n")}` })
-    })
+  }).pipe(
+    Effect.timeoutOption(timeout),
+    Effect.flatMap(Option.match({
+      onNone: () =>
+        Effect.fail(new FleetError({ message: `no ${what} within ${timeout} ms: ${replica.stderr.join("\n")}` })),
+      onSome: Effect.succeed
+    }))
   )
 
 const send = (replica: Replica, line: string) => Effect.sync(() => replica.child.stdin!.write(`${line}\n`))

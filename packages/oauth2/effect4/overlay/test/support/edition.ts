@@ -1,19 +1,15 @@
 // What the OAuth2 tests do differently on the two Effect lines: this is the Effect 4 side, the
 // twin of packages/oauth2/test/support/edition.ts.
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as ConfigProvider from "effect/ConfigProvider"
 import type * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
-import type * as HttpServerError from "effect/http/HttpServerError"
-import type * as HttpServerRequest from "effect/http/HttpServerRequest"
-import type * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Layer from "effect/Layer"
+import type * as NetAddress from "effect/net/NetAddress"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
-import * as Http from "node:http"
 
 /**
  * The tests' HTTP transport: node:http. @effect/platform-node 4's undici needs Node 22.19 and fails
@@ -30,18 +26,8 @@ export const layerScoped = <I, S, E, R>(
 export const configFrom = (entries: ReadonlyMap<string, string>): Layer.Layer<never> =>
   ConfigProvider.layer(ConfigProvider.fromUnknown(Object.fromEntries(entries)))
 
-export type ServeError = HttpServerError.ServeError
-
 /** Effect 4's server reports its address as a `NetAddress`. */
-export const serve = <E, R>(
-  app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
-): Effect.Effect<string, ServeError, Scope.Scope | Exclude<R, HttpServerRequest.HttpServerRequest>> =>
-  Effect.gen(function*() {
-    const server = yield* NodeHttpServer.make(() => Http.createServer(), { port: 0, host: "127.0.0.1" })
-    yield* server.serve(app)
-    const address = server.address
-    return `http://127.0.0.1:${"port" in address ? address.port : 0}`
-  })
+export const portOf = (address: NetAddress.SocketAddress): number => "port" in address ? address.port : 0
 
 /** Effect 4 bounds a schedule's recurrences with `upTo`. */
 export const spacedTimes = (delay: Duration.Input, times: number): Schedule.Schedule<unknown> =>
