@@ -60,7 +60,6 @@ const renames = [
   [/\bConfig\.redacted\(/g, "Config.Redacted("],
   [/\bConfig\.string\(/g, "Config.String("],
   // core's tests (issue #14)
-  [/\bEffect\.async(?=[<(])/g, "Effect.callback"],
   [/\bEffect\.yieldNow\(\)/g, "Effect.yieldNow"],
   [/\bEffect\.Effect\.Success</g, "Effect.Success<"],
   [/\bScope\.extend\(/g, "Scope.provide("],
@@ -69,6 +68,15 @@ const renames = [
   [/\bNodeHttpClient\.layer\b(?![\w$])/g, "NodeHttpClient.layerNodeHttp"],
   // the providers (localpayment, paysecurez): JSON bodies in their requests; a server in a test
   [/\bHttpBody\.unsafeJson\(/g, "HttpBody.jsonUnsafe("],
+  [/\bHttpServerResponse\.unsafeJson\(/g, "HttpServerResponse.jsonUnsafe("],
+  // the same register function (a cleanup effect returned, an AbortSignal given) on both lines
+  [/\bEffect\.async\b/g, "Effect.callback"],
+  [/\bEffect\.catchAllDefect\(/g, "Effect.catchDefect("],
+  [/\bEffect\.forkDaemon\(/g, "Effect.forkDetach("],
+  [/\bEffect\.tapErrorCause\(/g, "Effect.tapCause("],
+  [/\bQueue\.unsafeOffer\(/g, "Queue.offerUnsafe("],
+  // Effect 4's Layer.unwrap gives the effect the layer's scope, as Effect 3's unwrapScoped does
+  [/\bLayer\.unwrapScoped\(/g, "Layer.unwrap("]
 ]
 
 const rewrite = (text) =>

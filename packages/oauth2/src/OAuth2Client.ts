@@ -35,7 +35,6 @@ import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -43,6 +42,7 @@ import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import type * as Edition from "./internal/edition.js"
 import * as Endpoint from "./internal/endpoint.js"
 import * as Wire from "./internal/wire.js"
 import { OAuth2Tokens } from "./OAuth2Tokens.js"
@@ -225,5 +225,5 @@ export const config: Config.Config<Options> = Provider.config(defaults)
  */
 export const layerConfig = (
   config: Partial<Provider.Configs<Options>> = {}
-): Layer.Layer<Services, Invalid | ConfigError.ConfigError, HttpClient.HttpClient> =>
+): Layer.Layer<Services, Invalid | Edition.ConfigFailure, HttpClient.HttpClient> =>
   Provider.layerConfig(layer, defaults, config)

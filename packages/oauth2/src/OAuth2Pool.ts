@@ -37,15 +37,14 @@ import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import type * as TokenPool from "@tokenkeeper/core/TokenPool"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import * as Edition from "./internal/edition.js"
 import * as Endpoint from "./internal/endpoint.js"
 import * as Scopes from "./internal/scopes.js"
 import * as Wire from "./internal/wire.js"
@@ -135,7 +134,7 @@ export interface Options<E, R> extends Location, Omit<ProviderPool.Options<strin
 }
 
 const keyOf = (client: string, scopes: ReadonlyArray<string>, audience: string): Key =>
-  Data.struct({ client, scope: scopes.join(" "), audience })
+  Edition.struct({ client, scope: scopes.join(" "), audience })
 
 /** Keys of one client and audience may serve each other's calls when their scopes cover them. */
 const groupOf = (client: string, audience: string) => JSON.stringify([client, audience])
@@ -272,5 +271,5 @@ export const layerConfig = <E, R>(
   options:
     & Omit<Options<E, R>, "tokenUrl" | "apiUrl">
     & Partial<Provider.Configs<Pick<Location, "tokenUrl" | "apiUrl">>>
-): Layer.Layer<OAuth2Pool, Invalid | ConfigError.ConfigError, HttpClient.HttpClient | Exclude<R, Scope.Scope>> =>
+): Layer.Layer<OAuth2Pool, Invalid | Edition.ConfigFailure, HttpClient.HttpClient | Exclude<R, Scope.Scope>> =>
   ProviderPool.layerConfig(layer, defaults, ["tokenUrl", "apiUrl"], options)

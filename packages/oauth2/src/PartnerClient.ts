@@ -33,7 +33,6 @@ import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import type * as TokenService from "@tokenkeeper/core/TokenService"
 import type * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -41,6 +40,7 @@ import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import type * as Edition from "./internal/edition.js"
 import * as OAuth2Client from "./OAuth2Client.js"
 import { PartnerTokens } from "./PartnerTokens.js"
 
@@ -165,5 +165,5 @@ export const config: Config.Config<Options> = Provider.config(defaults)
  */
 export const layerConfig = (
   config: Partial<Provider.Configs<Options>> = {}
-): Layer.Layer<Services, Invalid | ConfigError.ConfigError, HttpClient.HttpClient> =>
+): Layer.Layer<Services, Invalid | Edition.ConfigFailure, HttpClient.HttpClient> =>
   Provider.layerConfig(layer, defaults, config)

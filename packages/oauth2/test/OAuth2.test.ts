@@ -15,16 +15,15 @@ import * as Control from "@tokenkeeper/sandbox/Control"
 import * as Partner from "@tokenkeeper/sandbox/Partner"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
-import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Encoding from "effect/Encoding"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as OAuth2Client from "../src/OAuth2Client.js"
 import * as OAuth2Tokens from "../src/OAuth2Tokens.js"
 import * as PartnerClient from "../src/PartnerClient.js"
 import * as PartnerTokens from "../src/PartnerTokens.js"
+import * as Edition from "./support/edition.js"
 import * as Harness from "./support/harness.js"
 
 const read = <E, R>(
@@ -52,7 +51,7 @@ const tokenBodies = Effect.map(
 )
 
 const basic = (emulator: Partner.Service) =>
-  `Basic ${Encoding.encodeBase64(`${emulator.clientId}:${Redacted.value(emulator.clientSecret)}`)}`
+  `Basic ${Buffer.from(`${emulator.clientId}:${Redacted.value(emulator.clientSecret)}`).toString("base64")}`
 
 /** Attempts the fast policy makes for a token request that keeps failing with `Network`. */
 const attempts = 3
@@ -93,7 +92,7 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
     it.scoped("reuses one token for many calls, concurrent and sequential", () =>
       Effect.gen(function*() {
         yield* Effect.all(Array.from({ length: 20 }, () => partnerBookings), { concurrency: "unbounded" })
-        yield* Effect.repeatN(partnerBookings, 9)
+        yield* Effect.repeat(partnerBookings, { times: 9 })
         assert.deepStrictEqual(yield* Harness.tokenRequests, { login: 1, refresh: 0 })
         assert.deepStrictEqual((yield* Harness.counters).resource, { ok: 30, rejected: 0, fault: 0 })
         assert.strictEqual(new Set(yield* bearers).size, 1)
@@ -193,7 +192,7 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
         ])
         const configured = (entries: Map<string, string>) =>
           PartnerClient.layerConfig({ policy: Config.succeed(Harness.fast) }).pipe(
-            Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(entries)))
+            Layer.provide(Edition.configFrom(entries))
           )
         const { status } = yield* Effect.provide(partnerBookings, configured(env))
         assert.strictEqual(status, 200)
@@ -226,7 +225,7 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
           scope: Config.succeed(["bookings:read"]),
           store: Config.succeed(store),
           policy: Config.succeed(Harness.fast)
-        }).pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(
+        }).pipe(Layer.provide(Edition.configFrom(
           new Map([
             ["PARTNER_BASE_URL", emulator.baseUrl],
             ["PARTNER_CLIENT_ID", emulator.clientId],
@@ -234,7 +233,7 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
             ["PARTNER_CLIENT_SECRET", "not-the-partner-secret"],
             ["VAULT_PARTNER_SECRET", Redacted.value(emulator.clientSecret)]
           ])
-        ))))
+        )))
         const current = yield* Effect.provide(partnerToken, layer)
         assert.deepStrictEqual(current.scopes, ["bookings:read"])
         assert.strictEqual(saved.length, 1)
@@ -400,8 +399,7 @@ layer(Harness.emulators, { excludeTestServices: true })("against the sandbox", (
           ["OAUTH2_CLIENT_SECRET", Redacted.value(emulator.clientSecret)],
           ["OAUTH2_SCOPE", "bookings:read"]
         ])
-        const provide = (entries: Map<string, string>) =>
-          Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(entries)))
+        const provide = (entries: Map<string, string>) => Layer.provide(Edition.configFrom(entries))
         const configured = OAuth2Client.layerConfig({
           clientAuth: Config.succeed("body" as const),
           policy: Config.succeed(Harness.fast)

@@ -4,12 +4,12 @@
  * whose scopes a granted token covers reuses it, and every call's token carries the scopes the
  * call names (the emulator counts any that does not). The scope rules are tested on their own too.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as OAuth2Pool from "@tokenkeeper/oauth2/OAuth2Pool"
 import * as Emulator from "@tokenkeeper/sandbox/Partner"
 import { Effect, Layer, Option, Redacted } from "effect"
 import * as Scopes from "../src/internal/scopes.js"
+import * as Edition from "./support/edition.js"
 
 describe("scopes", () => {
   it("one canonical form; a grant covers the scopes it includes", () => {
@@ -41,7 +41,7 @@ describe("OAuth2Pool", () => {
         bodyEncoding: "json",
         clientAuth: "body",
         lookup: (client) => Effect.succeed(client === "tenant-1" ? Option.some(credentials) : Option.none())
-      }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+      }).pipe(Layer.provide(Edition.Client))
       const call = (request: OAuth2Pool.Request) =>
         OAuth2Pool.get(request, "/api/bookings", {
           headers: { "x-sandbox-scopes": Array.isArray(request.scopes) ? request.scopes.join(" ") : "" }

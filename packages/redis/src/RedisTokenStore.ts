@@ -25,7 +25,6 @@ import type { Grant } from "@tokenkeeper/core/AccessToken"
 import * as TokenStore from "@tokenkeeper/core/TokenStore"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -34,6 +33,7 @@ import type * as Scope from "effect/Scope"
 import * as Cipher from "./internal/cipher.js"
 import * as Codec from "./internal/codec.js"
 import * as Connection from "./internal/connection.js"
+import type * as Edition from "./internal/edition.js"
 import * as Lock from "./internal/lock.js"
 
 /**
@@ -191,5 +191,5 @@ export const config: Config.Config<{
  */
 export const makeConfig = (
   options: Omit<Options, "url" | "encryptionKey">
-): Effect.Effect<TokenStore.TokenStore, ConfigError.ConfigError, Scope.Scope> =>
+): Effect.Effect<TokenStore.TokenStore, Edition.ConfigFailure, Scope.Scope> =>
   Effect.flatMap(config, (fromConfig) => make({ ...options, ...fromConfig }))

@@ -3,13 +3,13 @@
  * "replicas" (two layers in one process) configured from the environment share one login; and
  * at Debug, across a Redis outage, not one log line holds a token or a secret.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import { assert, describe, it } from "@effect/vitest"
 import { LocalpaymentClient } from "@tokenkeeper/localpayment"
 import { RedisTokenStore } from "@tokenkeeper/redis"
 import * as SandboxLocalpayment from "@tokenkeeper/sandbox/Localpayment"
-import { ConfigProvider, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
+import { Effect, Layer, Option, Redacted } from "effect"
+import * as Edition from "./support/edition.js"
 import * as RedisServer from "./support/redisServer.js"
 
 // --- the README's example ----------------------------------------------------------------------
@@ -17,7 +17,7 @@ const Live = Layer.unwrapScoped(Effect.gen(function*() {
   const store = yield* RedisTokenStore.makeConfig({ key: "tokenkeeper:localpayment:stage:merchant-1" })
   const options = yield* LocalpaymentClient.config
   return LocalpaymentClient.layer({ ...options, store })
-})).pipe(Layer.provide(NodeHttpClient.layerUndici))
+})).pipe(Layer.provide(Edition.Client))
 
 const validate = LocalpaymentClient.post("/api/validation/document", {
   body: HttpBody.unsafeJson({ country: "ARG", document: { id: "1791234561009", type: "RUC" } })
@@ -29,7 +29,7 @@ describe("README", () => {
     Effect.gen(function*() {
       const redis = yield* RedisServer.make
       const sandbox = yield* SandboxLocalpayment.make()
-      const environment = ConfigProvider.fromMap(
+      const environment = Edition.withConfig(
         new Map([
           ["LOCALPAYMENT_BASE_URL", sandbox.baseUrl],
           ["LOCALPAYMENT_USERNAME", sandbox.username],
@@ -40,7 +40,7 @@ describe("README", () => {
       )
       const replica = () =>
         Layer.build(Live).pipe(
-          Effect.withConfigProvider(environment),
+          environment,
           Effect.flatMap((context) => Effect.provide(validate, context))
         )
       const first = yield* replica()
@@ -55,16 +55,10 @@ describe("README", () => {
     () =>
       Effect.gen(function*() {
         const lines: Array<string> = []
-        const capture = Logger.replace(
-          Logger.defaultLogger,
-          Logger.make((options) => {
-            lines.push(Logger.logfmtLogger.log(options))
-          })
-        )
         const redis = yield* RedisServer.make
         const sandbox = yield* SandboxLocalpayment.make({ accessLifetime: 2, rotation: true })
         const encryptionKey = "the replicas' encryption key"
-        const environment = ConfigProvider.fromMap(
+        const environment = Edition.withConfig(
           new Map([
             ["LOCALPAYMENT_BASE_URL", sandbox.baseUrl],
             ["LOCALPAYMENT_USERNAME", sandbox.username],
@@ -103,9 +97,8 @@ describe("README", () => {
           yield* Effect.sleep("700 millis")
           yield* Effect.provide(calls, context)
         }).pipe(
-          Effect.withConfigProvider(environment),
-          Effect.provide(capture),
-          Logger.withMinimumLogLevel(LogLevel.Debug)
+          environment,
+          Edition.logTo(lines)
         )
         assert.isAtLeast(seen.size, 4)
         assert.isTrue(lines.some((line) => line.includes("tokenkeeper redis: load missed")))

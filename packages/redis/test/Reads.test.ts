@@ -7,8 +7,9 @@ import type { TokenEndpoint } from "@tokenkeeper/core/TokenEndpoint"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import * as RedisTokenStore from "@tokenkeeper/redis/RedisTokenStore"
-import { Clock, Context, Effect, Layer, Option, Redacted } from "effect"
+import { Clock, Context, Effect, Option, Redacted } from "effect"
 import { createClient } from "redis"
+import * as Edition from "./support/edition.js"
 import * as RedisServer from "./support/redisServer.js"
 
 class Server extends Context.Tag("test/RedisServer")<Server, RedisServer.RedisServer>() {}
@@ -45,7 +46,7 @@ const commandStats = (url: string) =>
       )
   })))
 
-layer(Layer.scoped(Server, RedisServer.make), { excludeTestServices: true, timeout: 30_000 })(
+layer(Edition.layerScoped(Server, RedisServer.make), { excludeTestServices: true, timeout: 30_000 })(
   "RedisTokenStore reads per renewal",
   (it) => {
     describe("a renewal", () => {

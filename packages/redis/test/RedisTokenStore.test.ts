@@ -6,22 +6,9 @@ import { assert, describe, it, layer } from "@effect/vitest"
 import type { Grant } from "@tokenkeeper/core/AccessToken"
 import * as RedisTokenStore from "@tokenkeeper/redis/RedisTokenStore"
 import type { Scope } from "effect"
-import {
-  ConfigError,
-  ConfigProvider,
-  Context,
-  Deferred,
-  Effect,
-  Fiber,
-  Layer,
-  Logger,
-  LogLevel,
-  Option,
-  Redacted,
-  Ref,
-  Schedule
-} from "effect"
+import { Context, Deferred, Effect, Fiber, Option, Redacted, Ref, Schedule } from "effect"
 import { createClient } from "redis"
+import * as Edition from "./support/edition.js"
 import * as RedisServer from "./support/redisServer.js"
 
 const encryptionKey = Redacted.make("correct horse battery staple")
@@ -94,24 +81,14 @@ const elapsed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   })
 
 /** Every log line at Debug and above, as text. */
-const capturingLogs = Effect.gen(function*() {
+const capturingLogs = Effect.sync(() => {
   const lines: Array<string> = []
-  const logger = Logger.make((options) => {
-    lines.push(Logger.logfmtLogger.log(options))
-  })
-  return {
-    lines,
-    provide: <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-      effect.pipe(
-        Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
-        Logger.withMinimumLogLevel(LogLevel.Debug)
-      )
-  }
+  return { lines, provide: Edition.logTo(lines) }
 })
 
 class Server extends Context.Tag("test/RedisServer")<Server, RedisServer.RedisServer>() {}
 
-layer(Layer.scoped(Server, RedisServer.make), { excludeTestServices: true, timeout: 30_000 })(
+layer(Edition.layerScoped(Server, RedisServer.make), { excludeTestServices: true, timeout: 30_000 })(
   "RedisTokenStore",
   (it) => {
     describe("storing", () => {
@@ -264,12 +241,12 @@ layer(Layer.scoped(Server, RedisServer.make), { excludeTestServices: true, timeo
           const inside = yield* store.withLock(lockValue)
           assert.isString(inside)
           assert.isNull(yield* lockValue)
-          const failed = yield* Effect.flip(store.withLock(Effect.zipRight(lockValue, Effect.fail("boom" as const))))
+          const failed = yield* Effect.flip(store.withLock(Effect.andThen(lockValue, Effect.fail("boom" as const))))
           assert.strictEqual(failed, "boom")
           assert.isNull(yield* lockValue)
           const started = yield* Deferred.make<void>()
           const fiber = yield* Effect.fork(
-            store.withLock(Effect.zipRight(Deferred.succeed(started, undefined), Effect.never))
+            store.withLock(Effect.andThen(Deferred.succeed(started, undefined), Effect.never))
           )
           yield* Deferred.await(started)
           assert.isString(yield* lockValue)
@@ -347,17 +324,17 @@ layer(Layer.scoped(Server, RedisServer.make), { excludeTestServices: true, timeo
           const server = yield* Server
           const key = freshKey()
           const configured = yield* RedisTokenStore.makeConfig({ key }).pipe(
-            Effect.withConfigProvider(ConfigProvider.fromMap(
+            Edition.withConfig(
               new Map([["TOKENKEEPER_REDIS_URL", server.url], ["TOKENKEEPER_REDIS_KEY", Redacted.value(encryptionKey)]])
-            ))
+            )
           )
           const grant = grantAt(Date.now())
           yield* configured.save(grant)
           assertSameGrant(yield* (yield* storeOf(server.url, key)).load, grant)
           const missing = yield* Effect.flip(
-            RedisTokenStore.makeConfig({ key }).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map())))
+            RedisTokenStore.makeConfig({ key }).pipe(Edition.withConfig(new Map()))
           )
-          assert.isTrue(ConfigError.isConfigError(missing))
+          assert.isTrue(Edition.isConfigError(missing))
         }))
 
       it.scoped("an empty encryption key, an empty key or a URL that is not Redis's shares nothing, with a warning", () =>
@@ -419,7 +396,7 @@ describe("RedisTokenStore when Redis is down or slow", () => {
         const again = grantAt(Date.now())
         const [, reconnect] = yield* elapsed(
           store.save(again).pipe(
-            Effect.zipRight(store.load),
+            Effect.andThen(store.load),
             Effect.repeat({ until: Option.isSome, schedule: Schedule.spaced("20 millis") }),
             Effect.timeout("3 seconds")
           )
@@ -445,7 +422,7 @@ describe("RedisTokenStore when Redis is down or slow", () => {
         yield* server.start
         const grant = grantAt(Date.now())
         yield* store.save(grant).pipe(
-          Effect.zipRight(store.load),
+          Effect.andThen(store.load),
           Effect.repeat({ until: Option.isSome, schedule: Schedule.spaced("20 millis") }),
           Effect.timeout("3 seconds")
         )

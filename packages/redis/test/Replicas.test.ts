@@ -12,7 +12,8 @@
  */
 import { assert, describe, layer } from "@effect/vitest"
 import * as SandboxLocalpayment from "@tokenkeeper/sandbox/Localpayment"
-import { Context, Effect, Layer, Redacted } from "effect"
+import { Context, Effect, Redacted } from "effect"
+import * as Edition from "./support/edition.js"
 import * as Fleet from "./support/fleet.js"
 import type { Result, Round } from "./support/protocol.js"
 import * as RedisServer from "./support/redisServer.js"
@@ -57,7 +58,7 @@ const roundOf = (durationMs: number, options: { readonly store: boolean }) =>
       : {})
   }))
 
-const HarnessLive = Layer.scoped(
+const HarnessLive = Edition.layerScoped(
   Harness,
   Effect.gen(function*() {
     const harness = yield* Effect.all({

@@ -11,17 +11,17 @@
  *
  * `TK_DEBUG=1` in its environment logs at Debug (on stderr).
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClient"
 import * as RedisTokenStore from "@tokenkeeper/redis/RedisTokenStore"
-import { Console, Effect, Layer, Logger, LogLevel, Queue, Redacted, Schema } from "effect"
+import { Console, Effect, Layer, Queue, Redacted } from "effect"
 import * as Readline from "node:readline"
+import * as Edition from "./support/edition.js"
 import type { Result } from "./support/protocol.js"
 import { Round } from "./support/protocol.js"
 
-const decodeRound = Schema.decodeUnknown(Schema.parseJson(Round))
+const decodeRound = Edition.decodeJson(Round)
 
 const validate = LocalpaymentClient.post("/api/validation/document", {
   body: HttpBody.unsafeJson({ country: "ARG", document: { id: "1791234561009", type: "RUC" } })
@@ -46,7 +46,7 @@ const round = (lines: Queue.Queue<string>, settings: Round) =>
           ...(settings.refreshWindowMs === undefined ? {} : { refreshWindow: settings.refreshWindowMs }),
           ...(settings.hardMarginMs === undefined ? {} : { hardMargin: settings.hardMarginMs })
         }
-      }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+      }).pipe(Layer.provide(Edition.Client))
     )
     yield* Console.log("built")
     while ((yield* Queue.take(lines)) !== "go") {
@@ -58,13 +58,13 @@ const round = (lines: Queue.Queue<string>, settings: Round) =>
     const until = Date.now() + settings.durationMs
     while (Date.now() < until) {
       const started = Date.now()
-      const outcome = yield* Effect.either(Effect.provide(validate, context))
+      const failure = yield* Effect.provide(validate, context).pipe(
+        Effect.match({
+          onFailure: (error): string | undefined => error._tag,
+          onSuccess: (response) => response.status === 200 ? undefined : `status ${response.status}`
+        })
+      )
       maxLatencyMs = Math.max(maxLatencyMs, Date.now() - started)
-      const failure = outcome._tag === "Left"
-        ? outcome.left._tag
-        : outcome.right.status === 200
-        ? undefined
-        : `status ${outcome.right.status}`
       if (failure === undefined) ok++
       else failures[failure] = (failures[failure] ?? 0) + 1
       yield* Effect.sleep(settings.intervalMs)
@@ -84,8 +84,7 @@ const program = Effect.gen(function*() {
   }
 }).pipe(
   Effect.tapErrorCause((cause) => Console.error("replica failed", cause)),
-  Effect.provide(Logger.minimumLogLevel(process.env["TK_DEBUG"] === "1" ? LogLevel.Debug : LogLevel.Info)),
-  Effect.provide(Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger)))
+  Effect.provide(Edition.logfmtToStderr(process.env["TK_DEBUG"] === "1"))
 )
 
 NodeRuntime.runMain(program)

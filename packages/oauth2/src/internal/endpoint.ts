@@ -62,13 +62,11 @@ export const make = (
           sentAt,
           serverDate,
           accessToken: body.access_token,
-          tokenType: body.token_type,
-          expiresIn: body.expires_in,
-          scope: body.scope,
-          refreshToken: body.refresh_token,
-          refreshExpiresIn: body.refresh_expires_in !== undefined && body.refresh_expires_in > 0
-            ? body.refresh_expires_in
-            : undefined,
+          tokenType: Wire.present(body.token_type),
+          expiresIn: Wire.present(body.expires_in),
+          scope: Wire.present(body.scope),
+          refreshToken: Wire.present(body.refresh_token),
+          refreshExpiresIn: (body.refresh_expires_in ?? 0) > 0 ? Wire.present(body.refresh_expires_in) : undefined,
           defaultLifetime: lifetime
         })
       )

@@ -10,42 +10,48 @@ import type { TokenError } from "@tokenkeeper/core/TokenError"
 import { Expired, Invalid, Network } from "@tokenkeeper/core/TokenError"
 import * as TokenRequest from "@tokenkeeper/core/TokenRequest"
 import * as Effect from "effect/Effect"
-import * as Encoding from "effect/Encoding"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as Edition from "./edition.js"
 
 /** Seconds as a JSON number, or as a numeric string (some servers, e.g. Azure AD v1, send "3599"). */
-const Seconds = Schema.Union(Schema.Number, Schema.NumberFromString)
+const Seconds = Edition.union(Schema.Number, Schema.NumberFromString)
 
-/** RFC 6749 §5.1. A `null` member counts as absent, as many servers write them. */
+/**
+ * RFC 6749 §5.1. Many servers write an absent member as `null`: each optional member may be
+ * `null`, which `present` reads as absent.
+ */
 export const TokenResponse = Schema.Struct({
   access_token: Schema.String,
-  token_type: Schema.optionalWith(Schema.String, { nullable: true }),
-  expires_in: Schema.optionalWith(Seconds, { nullable: true }),
-  scope: Schema.optionalWith(Schema.String, { nullable: true }),
-  refresh_token: Schema.optionalWith(Schema.String, { nullable: true }),
+  token_type: Schema.optional(Schema.NullOr(Schema.String)),
+  expires_in: Schema.optional(Schema.NullOr(Seconds)),
+  scope: Schema.optional(Schema.NullOr(Schema.String)),
+  refresh_token: Schema.optional(Schema.NullOr(Schema.String)),
   /** Not in the RFC, but sent by Keycloak and others; 0 there means "no stated end". */
-  refresh_expires_in: Schema.optionalWith(Seconds, { nullable: true })
+  refresh_expires_in: Schema.optional(Schema.NullOr(Seconds))
 })
+
+/** A member of `TokenResponse`, `null` read as absent. */
+export const present = <A>(value: A | null | undefined): A | undefined => value ?? undefined
 
 /** RFC 6749 §4.4.2, without the client authentication. */
 export const ClientCredentialsRequest = Schema.Struct({
   grant_type: Schema.Literal("client_credentials"),
-  scope: Schema.optionalWith(Schema.String, { exact: true }),
-  audience: Schema.optionalWith(Schema.String, { exact: true })
+  scope: Edition.optionalKey(Schema.String),
+  audience: Edition.optionalKey(Schema.String)
 })
 
 /** RFC 6749 §6, without the client authentication. */
 export const RefreshRequest = Schema.Struct({
   grant_type: Schema.Literal("refresh_token"),
-  refresh_token: Schema.Redacted(Schema.String)
+  refresh_token: Edition.RedactedString
 })
 
 /** RFC 6749 §2.3.1: the client's credentials in the request body. */
 export const ClientCredentialsInBody = Schema.Struct({
   client_id: Schema.String,
-  client_secret: Schema.Redacted(Schema.String)
+  client_secret: Edition.RedactedString
 })
 
 /** RFC 6749 §5.2; Laravel Passport adds `message` and `hint`, which are not read. */
@@ -81,7 +87,8 @@ const formEncode = (value: string) => new URLSearchParams([["", value]]).toStrin
  * base64-encoded. Built only when the request is.
  */
 const basic = (client: Client) =>
-  `Basic ${Encoding.encodeBase64(`${formEncode(client.clientId)}:${formEncode(Redacted.value(client.clientSecret))}`)}`
+  // form-encoded, so ASCII only: btoa encodes it as it is
+  `Basic ${btoa(`${formEncode(client.clientId)}:${formEncode(Redacted.value(client.clientSecret))}`)}`
 
 const post = (client: Client, params: Readonly<Record<string, string>>) => {
   const withAuth = client.clientAuth === "body"

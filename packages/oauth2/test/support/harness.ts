@@ -1,12 +1,11 @@
 // What the tests share: the real Node transport (undici over loopback) with a recorder that keeps a
 // copy of every request sent, partner emulators, a fast policy, and the layers under test wired to
 // an emulator. Nothing here fakes an answer: every response comes from a server on 127.0.0.1.
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as Partner from "@tokenkeeper/sandbox/Partner"
 import * as Context from "effect/Context"
@@ -14,10 +13,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Pool from "effect/Pool"
 import * as Ref from "effect/Ref"
-import * as Schedule from "effect/Schedule"
 import * as Http from "node:http"
 import * as OAuth2Client from "../../src/OAuth2Client.js"
 import * as PartnerClient from "../../src/PartnerClient.js"
+import * as Edition from "./edition.js"
 
 export interface Sent {
   readonly method: string
@@ -49,7 +48,7 @@ export const sent = (path?: string) =>
     (r) => Effect.map(r.sent, (all) => path === undefined ? all : all.filter((s) => s.url.pathname === path))
   )
 
-/** `NodeHttpClient.layerUndici`, recording each request it sends. */
+/** The tests' transport (`Edition.Client`), recording each request it sends. */
 export const transport: Layer.Layer<HttpClient.HttpClient | Recorder> = Layer.effectContext(
   Effect.gen(function*() {
     const log = yield* Ref.make<ReadonlyArray<Sent>>([])
@@ -58,7 +57,7 @@ export const transport: Layer.Layer<HttpClient.HttpClient | Recorder> = Layer.ef
     )
     return Context.make(HttpClient.HttpClient, client).pipe(Context.add(Recorder, { sent: Ref.get(log) }))
   })
-).pipe(Layer.provide(NodeHttpClient.layerUndici))
+).pipe(Layer.provide(Edition.Client))
 
 /**
  * Running emulators, each lent to one test at a time. Starting one generates a 2048-bit RSA key
@@ -71,7 +70,7 @@ export class Emulators extends Context.Tag("test/Emulators")<
 >() {}
 
 /** More than the tests that run at once (vitest's maxConcurrency, 5) ever hold. */
-export const emulators: Layer.Layer<Emulators> = Layer.scoped(
+export const emulators: Layer.Layer<Emulators> = Edition.layerScoped(
   Emulators,
   Pool.make({ acquire: Partner.make(), size: 7 })
 )
@@ -90,7 +89,7 @@ export const emulator = (settings: Partial<Partner.Settings> = {}) =>
 
 /** An emulator as the `Partner` service, and the transport. */
 export const sandbox = (settings?: Partial<Partner.Settings>) =>
-  Layer.merge(Layer.scoped(Partner.Partner, emulator(settings)), transport)
+  Layer.merge(Edition.layerScoped(Partner.Partner, emulator(settings)), transport)
 
 /**
  * Two retries 20 ms apart (three attempts), `Retry-After` waited for up to 2 s, defaults otherwise.
@@ -98,7 +97,7 @@ export const sandbox = (settings?: Partial<Partner.Settings>) =>
  * retry and an extra token request that the tests would count.
  */
 export const fast: TokenPolicy.Options = {
-  retry: Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(2))),
+  retry: Edition.spacedTimes("20 millis", 2),
   requestTimeout: "2 seconds",
   maxRetryAfter: "2 seconds"
 }
@@ -153,12 +152,11 @@ export const counters = Effect.flatMap(Partner.Partner, (emulator) => emulator.c
 export const control = Effect.map(Partner.Partner, (emulator) => emulator.control)
 
 /** Serves `app` on 127.0.0.1 until the scope closes; the base URL. */
-export const serve = <E, R>(app: HttpApp.Default<E, R>) =>
+export const serve = <E, R>(app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
   Effect.gen(function*() {
     const server = yield* NodeHttpServer.make(() => Http.createServer(), { port: 0, host: "127.0.0.1" })
     yield* server.serve(app)
-    const address = server.address
-    return `http://127.0.0.1:${address._tag === "TcpAddress" ? address.port : 0}`
+    return `http://127.0.0.1:${Edition.portOf(server.address)}`
   })
 
 /** The partner preset over an emulator of its own with `options` applied. */

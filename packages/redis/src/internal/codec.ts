@@ -4,11 +4,11 @@
  * not a usable grant; neither direction ever puts a value in an error.
  */
 import type { Grant } from "@tokenkeeper/core/AccessToken"
-import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Edition from "./edition.js"
 
-const Token = Schema.Redacted(Schema.NonEmptyString)
+const Token = Edition.RedactedFrom(Schema.NonEmptyString)
 
 const StoredAccess = Schema.Struct({
   value: Token,
@@ -31,14 +31,14 @@ export const StoredGrant = Schema.Struct({
   refresh: Schema.NullOr(StoredRefresh)
 })
 
-const StoredGrantJson = Schema.parseJson(StoredGrant)
+const StoredGrantJson = Edition.parseJson(StoredGrant)
 
-const encodeJson = Schema.encodeEither(StoredGrantJson)
+const encodeJson = Schema.encodeOption(StoredGrantJson)
 const decodeJson = Schema.decodeUnknownOption(StoredGrantJson)
 
 /** The JSON text of a grant; none in the (unexpected) case that it does not encode. */
 export const encode = (grant: Grant): Option.Option<string> =>
-  Either.getRight(encodeJson({
+  encodeJson({
     v: 1,
     access: {
       value: grant.access.value,
@@ -50,7 +50,7 @@ export const encode = (grant: Grant): Option.Option<string> =>
       onNone: () => null,
       onSome: (refresh) => ({ value: refresh.value, issuedAt: refresh.issuedAt, expiresAt: refresh.expiresAt ?? null })
     })
-  }))
+  })
 
 /** The grant a JSON text holds; none when it is not one. */
 export const decode = (text: string): Option.Option<Grant> =>

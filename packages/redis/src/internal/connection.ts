@@ -4,16 +4,15 @@
  * offline queue) and given up after the operation timeout when Redis is slow; the client
  * reconnects by itself, on delays drawn from a `Schedule`.
  */
-import * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Runtime from "effect/Runtime"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import { createClient } from "redis"
+import * as Edition from "./edition.js"
 
 /** Why a command did not answer. Names and codes only: never a message that could echo a value. */
 export class Failure extends Data.TaggedError("RedisFailure")<{
@@ -38,9 +37,8 @@ export interface Connection {
 }
 
 /** Reconnection after a lost connection: 50 ms doubling up to 500 ms, with jitter. */
-const reconnectSchedule = Schedule.exponential("50 millis").pipe(
-  Schedule.union(Schedule.spaced("500 millis")),
-  Schedule.jittered
+const reconnectSchedule = Schedule.jittered(
+  Edition.scheduleEither(Schedule.exponential("50 millis"), Schedule.spaced("500 millis"))
 )
 
 const describe = (error: unknown): string => {
@@ -55,17 +53,15 @@ const describe = (error: unknown): string => {
 /** None when the client refuses the URL. */
 export const make = (options: Options): Effect.Effect<Option.Option<Connection>, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const runtime = yield* Effect.runtime<never>()
+    const fork = yield* Edition.forker
     const log = (message: string, cause?: string) =>
-      Runtime.runFork(runtime)(
+      fork(
         Effect.logDebug(`tokenkeeper redis: ${message}`).pipe(
           cause === undefined ? (self) => self : Effect.annotateLogs("cause", cause)
         )
       )
     // A fixed table drawn once per process: the jitter differs between replicas, which is the point.
-    const delays = Chunk.toReadonlyArray(
-      yield* Schedule.run(Schedule.delays(reconnectSchedule), 0, Array.from({ length: 8 }, () => undefined))
-    ).map(Duration.toMillis)
+    const delays = yield* Edition.delays(reconnectSchedule, 8)
 
     const created = yield* Effect.try(() =>
       createClient({
@@ -124,10 +120,11 @@ export const make = (options: Options): Effect.Effect<Option.Option<Connection>,
           try: (signal) => client.sendCommand(args, { abortSignal: signal }),
           catch: (error) => new Failure({ operation, reason: "error", cause: describe(error) })
         }).pipe(
-          Effect.timeoutFail({
-            duration: options.operationTimeout,
-            onTimeout: () => new Failure({ operation, reason: "timeout" })
-          })
+          Effect.timeoutOption(options.operationTimeout),
+          Effect.flatMap(Option.match({
+            onNone: () => Effect.fail(new Failure({ operation, reason: "timeout" })),
+            onSome: Effect.succeed
+          }))
         )
       }).pipe(
         // A defect in the client (it should have none) is a failure like any other here.

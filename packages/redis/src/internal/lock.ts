@@ -7,11 +7,11 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Schedule from "effect/Schedule"
 import * as Crypto from "node:crypto"
 import * as Connection from "./connection.js"
+import * as Edition from "./edition.js"
 
 const releaseScript =
   `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`
@@ -34,7 +34,7 @@ export interface Lock {
 
 export const make = (connection: Connection.Connection, options: Options): Lock => {
   const ttl = String(Math.max(1, Math.round(Duration.toMillis(options.ttl))))
-  const polls = Schedule.spaced(options.pollInterval).pipe(Schedule.jittered, Schedule.upTo(options.wait))
+  const polls = Edition.upTo(Schedule.jittered(Schedule.spaced(options.pollInterval)), options.wait)
 
   const attempt = (owner: string): Effect.Effect<Attempt> =>
     connection.command("lock", ["SET", options.key, owner, "NX", "PX", ttl]).pipe(
@@ -59,27 +59,25 @@ export const make = (connection: Connection.Connection, options: Options): Lock 
 
   /** True once held; false when it could not be had in time or at all. */
   const acquire = (owner: string): Effect.Effect<boolean> =>
-    Effect.gen(function*() {
-      const driver = yield* Schedule.driver(polls)
-      while (true) {
-        const result = yield* attempt(owner)
-        if (result === "acquired") return true
-        if (result === "timeout") {
-          // The SET may yet reach a slow Redis: take back what we may come to hold.
-          yield* Effect.forkDaemon(release(owner))
-        }
-        if (result !== "busy") return false
-        if (Either.isLeft(yield* Effect.either(driver.next(undefined)))) {
-          yield* options.log("lock still held by another replica after the wait; renewing without it")
-          return false
-        }
-      }
-    }).pipe(Effect.onInterrupt(() => Effect.forkDaemon(release(owner))))
+    attempt(owner).pipe(
+      Effect.flatMap((result) => {
+        // held by another replica: tried again as `polls` says
+        if (result === "busy") return Effect.fail(result)
+        // The SET may yet reach a slow Redis: take back what we may come to hold.
+        if (result === "timeout") return Effect.as(Effect.forkDaemon(release(owner)), false)
+        return Effect.succeed(result === "acquired")
+      }),
+      Effect.retry(polls),
+      Effect.catchAll(() =>
+        Effect.as(options.log("lock still held by another replica after the wait; renewing without it"), false)
+      ),
+      Effect.onInterrupt(() => Effect.forkDaemon(release(owner)))
+    )
 
   /** Extends the lock every third of its TTL, for as long as its holder runs. */
   const keepAlive = (owner: string) =>
     Effect.sleep(Duration.millis(Math.max(1, Duration.toMillis(options.ttl) / 3))).pipe(
-      Effect.zipRight(extend(owner)),
+      Effect.andThen(extend(owner)),
       Effect.forever
     )
 
@@ -91,7 +89,7 @@ export const make = (connection: Connection.Connection, options: Options): Lock 
         if (!held) return yield* restore(effect)
         const keeper = yield* Effect.fork(Effect.interruptible(keepAlive(owner)))
         return yield* restore(effect).pipe(
-          Effect.ensuring(Fiber.interrupt(keeper).pipe(Effect.zipRight(release(owner))))
+          Effect.ensuring(Fiber.interrupt(keeper).pipe(Effect.andThen(release(owner))))
         )
       })
     )

@@ -7,7 +7,7 @@
  * plain node, which starts eight processes in about 2 s instead of 20 on a small machine.
  */
 import type { Scope } from "effect"
-import { Data, Effect, Queue, Schema } from "effect"
+import { Data, Effect, Option, Queue } from "effect"
 import * as Esbuild from "esbuild"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs/promises"
@@ -15,6 +15,7 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Readline from "node:readline"
 import * as Url from "node:url"
+import * as Edition from "./edition.js"
 import type { Round } from "./protocol.js"
 import { Result } from "./protocol.js"
 
@@ -43,7 +44,7 @@ const replicaScript = Path.join(here, "..", "replica.ts")
 /** The package's directory: the replica's imports resolve from there. */
 const packageDir = Path.join(here, "..", "..")
 
-const decodeResult = Schema.decodeUnknown(Schema.parseJson(Result))
+const decodeResult = Edition.decodeJson(Result)
 
 interface Replica {
   readonly child: ChildProcess.ChildProcess
@@ -116,10 +117,12 @@ const expect = <A>(replica: Replica, what: string, accept: (line: string) => A |
       if (accepted !== undefined) return accepted
     }
   }).pipe(
-    Effect.timeoutFail({
-      duration: timeout,
-      onTimeout: () => new FleetError({ message: `no ${what} within ${timeout} ms: ${replica.stderr.join("\n")}` })
-    })
+    Effect.timeoutOption(timeout),
+    Effect.flatMap(Option.match({
+      onNone: () =>
+        Effect.fail(new FleetError({ message: `no ${what} within ${timeout} ms: ${replica.stderr.join("\n")}` })),
+      onSome: Effect.succeed
+    }))
   )
 
 const send = (replica: Replica, line: string) => Effect.sync(() => replica.child.stdin!.write(`${line}\n`))

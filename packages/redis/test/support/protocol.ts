@@ -2,6 +2,7 @@
  * What the fleet and its replicas say to each other over stdin/stdout.
  */
 import { Schema } from "effect"
+import * as Edition from "./edition.js"
 
 /** What one round asks of a replica; secrets in clear, as they travel over the pipe only. */
 export const Round = Schema.Struct({
@@ -25,7 +26,7 @@ export type Round = typeof Round.Type
 export const Result = Schema.Struct({
   ok: Schema.Number,
   /** Failed calls by the error's tag, or `status <code>` for a response other than 200. */
-  failures: Schema.Record({ key: Schema.String, value: Schema.Number }),
+  failures: Edition.stringRecord(Schema.Number),
   /** The slowest call, in milliseconds. */
   maxLatencyMs: Schema.Number
 })

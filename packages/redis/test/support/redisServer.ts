@@ -10,6 +10,7 @@ import * as ChildProcess from "node:child_process"
 import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Url from "node:url"
+import * as SourceEdition from "../../src/internal/edition.js"
 import * as Availability from "./availability.js"
 
 export class RedisServerError extends Data.TaggedError("RedisServerError")<{ readonly message: string }> {}
@@ -131,9 +132,9 @@ const spawned = (bin: string): Effect.Effect<RedisServer, RedisServerError, Scop
     )
 
     const start = spawn.pipe(
-      Effect.zipRight(
+      Effect.andThen(
         ping(port).pipe(
-          Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo("10 seconds")))
+          Effect.retry(SourceEdition.upTo(Schedule.spaced("20 millis"), "10 seconds"))
         )
       )
     )
@@ -144,7 +145,7 @@ const spawned = (bin: string): Effect.Effect<RedisServer, RedisServerError, Scop
       port,
       url: `redis://127.0.0.1:${port}`,
       kill,
-      start: Effect.zipRight(kill, start),
+      start: Effect.andThen(kill, start),
       pause: (duration) => command(port, `DEBUG SLEEP ${Duration.toSeconds(duration)}`)
     }
   })
@@ -182,7 +183,7 @@ const proxied = (target: URL): Effect.Effect<RedisServer, RedisServerError, Scop
     })
 
     const start = spawn.pipe(
-      Effect.zipRight(reachable.pipe(Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo("10 seconds")))))
+      Effect.andThen(reachable.pipe(Effect.retry(SourceEdition.upTo(Schedule.spaced("20 millis"), "10 seconds"))))
     )
 
     yield* Effect.addFinalizer(() => kill)
@@ -194,7 +195,7 @@ const proxied = (target: URL): Effect.Effect<RedisServer, RedisServerError, Scop
       port,
       url: url.href.replace(/\/$/, ""),
       kill,
-      start: Effect.zipRight(kill, start),
+      start: Effect.andThen(kill, start),
       pause: (duration) =>
         Effect.acquireUseRelease(
           signal("SIGSTOP"),
