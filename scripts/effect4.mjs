@@ -126,3 +126,37 @@ for (const name of Fs.readdirSync(packagesDir)) {
   const overlay = Path.join(edition, "overlay")
   if (Fs.existsSync(overlay)) copyTree(overlay, edition, generatedFrom)
 }
+
+// Modules outside packages/ that run on both lines (the benchmark's line runner), generated into
+// effect4/ at the same path (test/bench/line → effect4/test/bench/line), where `effect` resolves
+// to 4.x. A file under effect4/overlay/ at that path replaces its Effect 3 twin. A relative import
+// that leaves the tree keeps pointing at the original module: an Effect-free one, written once.
+const trees = ["test/bench/line"]
+
+const relink = (dir, tree) => {
+  for (const entry of Fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = Path.join(dir, entry.name)
+    if (entry.isDirectory()) relink(file, tree)
+    if (!entry.isFile() || !/\.(ts|mts|tsx)$/.test(entry.name)) continue
+    const original = Path.join(root, tree, Path.relative(Path.join(root, "effect4", tree), Path.dirname(file)))
+    const text = Fs.readFileSync(file, "utf8").replace(
+      /((?:from|import)\s*\(?\s*")(\.\.?\/[^"]*)"/g,
+      (whole, before, specifier) => {
+        const target = Path.resolve(original, specifier)
+        if (!Path.relative(Path.join(root, tree), target).startsWith("..")) return whole
+        return `${before}${Path.relative(Path.dirname(file), target).split(Path.sep).join("/")}"`
+      }
+    )
+    Fs.writeFileSync(file, text)
+  }
+}
+
+for (const tree of trees) {
+  const to = Path.join(root, "effect4", tree)
+  Fs.rmSync(to, { recursive: true, force: true })
+  Fs.mkdirSync(to, { recursive: true })
+  copyTree(Path.join(root, tree), to, generatedFrom)
+  const overlay = Path.join(root, "effect4", "overlay", tree)
+  if (Fs.existsSync(overlay)) copyTree(overlay, to, generatedFrom)
+  relink(to, tree)
+}

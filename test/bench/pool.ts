@@ -21,7 +21,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { timeLoop } from "./hotPath.js"
+import { timeLoop } from "./line/hotPath.js"
 import { median, nowNs, percentileSorted, round } from "./stats.js"
 
 export interface Options {

@@ -7,6 +7,7 @@ import type * as Control from "@tokenkeeper/sandbox/Control"
 import * as Effect from "effect/Effect"
 import * as ChildProcess from "node:child_process"
 import { fileURLToPath } from "node:url"
+import type { EmulatorInfo } from "./protocol.js"
 
 /** One emulator's token lifetime (seconds) and the latency it adds to every answer (ms, default 0). */
 export interface EmulatorSettings {
@@ -14,12 +15,7 @@ export interface EmulatorSettings {
   readonly latencyMs?: number
 }
 
-/** What a client needs to reach one emulator. */
-export interface EmulatorInfo {
-  readonly baseUrl: string
-  readonly clientId: string
-  readonly clientSecret: string
-}
+export type { EmulatorInfo } from "./protocol.js"
 
 /** @internal the IPC protocol */
 export type Request =

@@ -31,6 +31,8 @@ export interface LoadResult {
   readonly failures: number
   readonly failureReasons: Record<string, number>
   readonly wallMs: number
+  /** CPU time (µs) of the process the client ran in, when that is not this one (a line's process). */
+  readonly cpuMicros?: number
 }
 
 /** Counts a failure under `reason`. */

@@ -1,7 +1,7 @@
 /**
  * What every peer shares: the emulator it talks to, the workload, and a row of the report.
  */
-import type { EmulatorInfo } from "../sandbox.js"
+import type { EmulatorInfo, Workload } from "../protocol.js"
 import type { LoadResult } from "../stats.js"
 import { statusFailure } from "../stats.js"
 
@@ -10,11 +10,7 @@ export interface Target extends EmulatorInfo {
   readonly lifetime: number
 }
 
-/** N requests of `GET /api/bookings`, at most C at once. */
-export interface Workload {
-  readonly count: number
-  readonly concurrency: number
-}
+export type { Workload } from "../protocol.js"
 
 /**
  * A client library under test. `run` builds a fresh client (an empty token cache), sends the

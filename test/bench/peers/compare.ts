@@ -73,7 +73,7 @@ const runOnce = async (options: Options, peer: Peer, count: number): Promise<Run
       tokenRequests: token.ok + token.rejected + token.fault,
       faults: token.fault,
       rejected: resource.rejected,
-      cpuMicros: used.user + used.system
+      cpuMicros: result.cpuMicros ?? used.user + used.system
     }
   } finally {
     await sandbox.disarm(emulator)
