@@ -41,6 +41,9 @@ export interface Options {
   readonly limit?: Duration.DurationInput | undefined
 }
 
+/** Milliseconds, maybe fractional (a sleep of `Duration.nanos`), in nanoseconds. */
+const toNanos = (millis: number): bigint => BigInt(Math.round(millis * 1_000_000))
+
 interface Sleeper {
   readonly at: number
   readonly wake: () => void
@@ -52,6 +55,8 @@ interface Sleeper {
  */
 class VirtualTime {
   now: number
+  /** `now` in nanoseconds, for spans and metrics, which read it often. */
+  nanos: bigint
   /** Sorted by wake-up time, ties in the order they fell asleep. */
   readonly sleepers: Array<Sleeper> = []
   scheduled = 0
@@ -61,12 +66,13 @@ class VirtualTime {
 
   constructor(start: number, parent: Scheduler.Scheduler) {
     this.now = start
+    this.nanos = toNanos(start)
     const clock: Clock.Clock = {
       [Clock.ClockTypeId]: Clock.ClockTypeId,
       unsafeCurrentTimeMillis: () => this.now,
-      unsafeCurrentTimeNanos: () => BigInt(this.now) * BigInt(1_000_000),
+      unsafeCurrentTimeNanos: () => this.nanos,
       currentTimeMillis: Effect.sync(() => this.now),
-      currentTimeNanos: Effect.sync(() => BigInt(this.now) * BigInt(1_000_000)),
+      currentTimeNanos: Effect.sync(() => this.nanos),
       sleep: (duration) => this.sleep(Duration.toMillis(duration))
     }
     this.clock = clock
@@ -127,6 +133,7 @@ class VirtualTime {
   wakeNext(): void {
     const sleeper = this.sleepers.shift()!
     this.now = sleeper.at
+    this.nanos = toNanos(sleeper.at)
     sleeper.wake()
   }
 }

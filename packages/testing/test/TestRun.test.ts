@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { TestRun } from "@tokenkeeper/testing"
-import { Clock, Deferred, Effect, Exit, Fiber, Ref, TestClock } from "effect"
+import { Clock, Deferred, Duration, Effect, Exit, Fiber, Ref, TestClock } from "effect"
 
 describe("TestRun", () => {
   it.effect("runs an effect to its end across its sleeps, and leaves TestClock where it was", () =>
@@ -20,6 +20,17 @@ describe("TestRun", () => {
       yield* TestClock.adjust("1 minute")
       const exit = yield* TestRun.toEnd(Effect.andThen(Effect.sleep("1 second"), Clock.currentTimeMillis))
       assert.deepStrictEqual(exit, Exit.succeed(61_000))
+    }))
+
+  it.effect("keeps fractional milliseconds, in milliseconds and nanoseconds", () =>
+    Effect.gen(function*() {
+      const exit = yield* TestRun.toEnd(
+        Effect.andThen(
+          Effect.sleep(Duration.micros(1_500n)),
+          Effect.all([Clock.currentTimeMillis, Clock.currentTimeNanos])
+        )
+      )
+      assert.deepStrictEqual(exit, Exit.succeed([1.5, 1_500_000n] as const))
     }))
 
   it.effect("leaves the timeouts an effect left behind asleep", () =>
