@@ -47,8 +47,9 @@ const property = (service: Service) => (steps: ReadonlyArray<Model.Step>) =>
   })
 
 describe("example: a payment service's property test", () => {
-  // In a `layer` block the test services (TestClock and co.) are built once for the 1,000 runs;
-  // a top-level `it.effect.prop` builds them again for each run, a few milliseconds every time.
+  // In a `layer` block the test services (TestClock and co.) are built once for the 1,000 runs; a
+  // top-level `it.effect.prop` builds them again for each run, about 6 ms of CPU each (17 s of CPU
+  // for this test instead of 10.5 s, measured with /usr/bin/time).
   layer(Layer.empty)((it) => {
     it.effect.prop(
       "the fixed service passes 1,000 provider histories",
