@@ -12,8 +12,9 @@
  * @since 0.1.0
  */
 import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
@@ -102,7 +103,7 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class Partner extends Edition.Service<Partner, Service>()("@tokenkeeper/sandbox/Partner") {}
+export class Partner extends Context.Tag("@tokenkeeper/sandbox/Partner")<Partner, Service>() {}
 
 /**
  * Starts the emulator on 127.0.0.1; it stops when the scope closes.
@@ -146,4 +147,4 @@ export const make = (options: Options = {}): Effect.Effect<Service, HttpServerEr
  * @category layers
  */
 export const layer = (options?: Options): Layer.Layer<Partner, HttpServerError.ServeError> =>
-  Edition.scopedLayer(Partner, make(options))
+  Layer.scoped(Partner, make(options))
