@@ -10,6 +10,7 @@ export default tseslint.config(
       "packages/*/effect4/src",
       "packages/*/effect4/test",
       "effect4/test/bench",
+      "effect4/examples/demo",
       "**/build",
       "**/dist",
       "**/docs",

@@ -130,11 +130,11 @@ for (const name of Fs.readdirSync(packagesDir)) {
   if (Fs.existsSync(overlay)) copyTree(overlay, edition, generatedFrom)
 }
 
-// Modules outside packages/ that run on both lines (the benchmark's line runner), generated into
-// effect4/ at the same path (test/bench/line → effect4/test/bench/line), where `effect` resolves
-// to 4.x. A file under effect4/overlay/ at that path replaces its Effect 3 twin. A relative import
+// Programs outside packages/ that run on both lines (the benchmark's line runner, the demo),
+// generated into effect4/ at the same path (test/bench/line → effect4/test/bench/line), where
+// `effect` resolves to 4.x. A file under effect4/overlay/ at that path replaces its Effect 3 twin. A relative import
 // that leaves the tree keeps pointing at the original module: an Effect-free one, written once.
-const trees = ["test/bench/line"]
+const trees = ["test/bench/line", "examples/demo"]
 
 const relink = (dir, tree) => {
   for (const entry of Fs.readdirSync(dir, { withFileTypes: true })) {
