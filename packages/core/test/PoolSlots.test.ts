@@ -8,6 +8,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as AccessToken from "@tokenkeeper/core/AccessToken"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
+import type { Fiber } from "effect"
 import { Clock, Effect, MutableHashMap, Option } from "effect"
 import * as HotPath from "../src/internal/hotPath.js"
 import * as Slots from "../src/internal/poolSlots.js"
@@ -16,14 +17,20 @@ type Service = { readonly name: string }
 
 const token = Effect.runSync(
   AccessToken.fromResponse({ provider: "Slots", sentAt: 0, accessToken: "token-1", expiresIn: 300 })
-)
+).access
 const answer = Effect.succeed(token)
 /** A hot path that answers while `fresh.value`. */
 const hotPath = (fresh: { value: boolean }): HotPath.HotPath => () => fresh.value ? answer : undefined
 
-/** The hot answer for `key` at `now`, asked on the running fiber as the pool asks it. */
+type Answer = Effect.Effect<AccessToken.AccessToken> | undefined
+
+/** `f`'s answer on the running fiber, as the pool asks its hot paths. */
+const onFiber = (f: (fiber: Fiber.RuntimeFiber<unknown, unknown>) => Answer) =>
+  Effect.withFiberRuntime<Answer>((fiber) => Effect.succeed(f(fiber)))
+
+/** The hot answer for `key` at `now`. */
 const hotAt = <K>(slots: Slots.Slots<K, Service>, key: K, now: number) =>
-  Effect.withFiberRuntime((fiber) => Effect.succeed(Slots.hot(slots, key, fiber, now)))
+  onFiber((fiber) => Slots.hot(slots, key, fiber, now))
 
 const built = (slots: Slots.Slots<string, Service>, key: string, now: number, fresh = { value: true }) => {
   const { slot } = Slots.acquire(slots, key, now)
@@ -166,7 +173,7 @@ describe("hotPath", () => {
         refresh: Option.none()
       }, TokenPolicy.defaults)
       const hot = HotPath.of(service)
-      const ask = (now: number) => Effect.withFiberRuntime((fiber) => Effect.succeed(hot(fiber, now)))
+      const ask = (now: number) => onFiber((fiber) => hot(fiber, now))
       assert.isUndefined(yield* ask(0), "nothing cached yet")
       const cached = yield* service.get
       const answered = yield* ask(239_999)
@@ -175,6 +182,6 @@ describe("hotPath", () => {
       assert.isUndefined(yield* ask(240_000), "stale: the service's get renews it")
       assert.isUndefined(yield* ask(400_000))
       // A service made elsewhere has no hot path: every call takes its get.
-      assert.isUndefined(yield* Effect.withFiberRuntime((fiber) => Effect.succeed(HotPath.of({})(fiber, 0))))
+      assert.isUndefined(yield* onFiber((fiber) => HotPath.of({})(fiber, 0)))
     }))
 })
