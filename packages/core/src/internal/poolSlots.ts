@@ -7,6 +7,7 @@
 import type * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import * as MutableHashMap from "effect/MutableHashMap"
+import * as Option from "effect/Option"
 import type { AccessToken } from "../AccessToken.js"
 import type { HotPath } from "./hotPath.js"
 
@@ -28,11 +29,8 @@ export interface Slots<K, S> {
 
 export const make = <K, S>(capacity: number): Slots<K, S> => ({ map: MutableHashMap.empty(), capacity })
 
-export const find = <K, S>(slots: Slots<K, S>, key: K): Slot<K, S> | undefined => {
-  const found = MutableHashMap.get(slots.map, key)
-  // Stryker disable next-line ConditionalExpression: equivalent, a None has no `value`
-  return found._tag === "Some" ? found.value : undefined
-}
+export const find = <K, S>(slots: Slots<K, S>, key: K): Slot<K, S> | undefined =>
+  Option.getOrUndefined(MutableHashMap.get(slots.map, key))
 
 /** A fresh cached token of `key`'s built service, answered without an effect; else undefined. */
 export const hot = <K, S>(
