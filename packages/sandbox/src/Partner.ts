@@ -33,6 +33,9 @@ import * as internal from "./internal/partner.js"
  * - `issueRefreshTokens`: plain RFC 6749 mode: responses carry a `refresh_token`, and
  *   `grant_type=refresh_token` is accepted (each refresh token works once)
  * - `opaqueTokens`: access tokens are random strings, not JWTs
+ * - `clients`: more clients, client id to client secret, beside `clientId`; each gets tokens of its
+ *   own (`aud`), refresh tokens only it may redeem, and a resource call that names a client in
+ *   `x-sandbox-account` with another's token is counted (`Control.crossAccount`)
  *
  * @since 0.1.0
  * @category models
@@ -46,7 +49,8 @@ export const Settings = Schema.Struct({
   scopes: Schema.Array(Schema.String),
   defaultScopes: Schema.Array(Schema.String),
   issueRefreshTokens: Schema.Boolean,
-  opaqueTokens: Schema.Boolean
+  opaqueTokens: Schema.Boolean,
+  clients: Schema.Record({ key: Schema.String, value: Schema.Redacted(Schema.String) })
 })
 
 /**
@@ -71,7 +75,8 @@ export const defaults: Settings = {
   scopes: ["bookings:read", "bookings:create", "bookings:delete"],
   defaultScopes: ["bookings:create", "bookings:delete"],
   issueRefreshTokens: false,
-  opaqueTokens: false
+  opaqueTokens: false,
+  clients: {}
 }
 
 /**

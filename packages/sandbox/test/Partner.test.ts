@@ -164,6 +164,49 @@ layer(Client, { excludeTestServices: true })("Partner", (it) => {
       }))
   })
 
+  describe("several clients", () => {
+    it.scoped("each client authenticates with its own secret, gets its own tokens and redeems only its own", () =>
+      Effect.gen(function*() {
+        const partner = yield* Partner.make({
+          issueRefreshTokens: true,
+          clients: { "client-b": Redacted.make("secret-b") }
+        })
+        const url = `${partner.baseUrl}/api/oauth/token`
+        const request = (clientId: string, clientSecret: string, extra: Record<string, string> = {}) =>
+          post(url, {
+            form: { grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret, ...extra }
+          })
+        const a = json(yield* request(partner.clientId, secret(partner)))
+        const b = json(yield* request("client-b", "secret-b"))
+        assert.strictEqual(jwt(a.access_token).claims.aud, partner.clientId)
+        assert.strictEqual(jwt(b.access_token).claims.aud, "client-b")
+        // Another client's secret, an unknown client, a name every object has: refused.
+        for (
+          const [id, secretOf] of [["client-b", secret(partner)], [partner.clientId, "secret-b"], ["toString", ""]]
+        ) {
+          const refused = yield* request(id, secretOf)
+          assert.strictEqual(refused.status, 401)
+          assert.strictEqual(refused.body, invalidClient)
+        }
+        // A refresh token redeemed by another client: refused, and still good for its own.
+        const refresh = (clientId: string, clientSecret: string) =>
+          request(clientId, clientSecret, { grant_type: "refresh_token", refresh_token: a.refresh_token })
+        const stolen = yield* refresh("client-b", "secret-b")
+        assert.strictEqual(stolen.status, 400)
+        assert.strictEqual(json(stolen).hint, "Token is not linked to client")
+        assert.strictEqual((yield* refresh(partner.clientId, secret(partner))).status, 200)
+
+        // A resource call naming one client with the other's token is counted.
+        const bookings = `${partner.baseUrl}/api/bookings`
+        const call = (token: string, account: string) =>
+          get(bookings, { headers: { ...bearer(token), "x-sandbox-account": account } })
+        assert.strictEqual((yield* call(b.access_token, "client-b")).status, 200)
+        assert.strictEqual(yield* partner.control.crossAccount, 0)
+        assert.strictEqual((yield* call(b.access_token, partner.clientId)).status, 200)
+        assert.strictEqual(yield* partner.control.crossAccount, 1)
+      }))
+  })
+
   describe("GET /api/bookings", () => {
     it.scoped("answers a list to a valid token, Laravel's 401 otherwise", () =>
       Effect.gen(function*() {
