@@ -8,8 +8,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as AccessToken from "@tokenkeeper/core/AccessToken"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
-import type { Fiber } from "effect"
 import { Clock, Effect, MutableHashMap, Option } from "effect"
+import * as Edition from "../src/internal/edition.js"
 import * as HotPath from "../src/internal/hotPath.js"
 import * as Slots from "../src/internal/poolSlots.js"
 
@@ -25,8 +25,8 @@ const hotPath = (fresh: { value: boolean }): HotPath.HotPath => () => fresh.valu
 type Answer = Effect.Effect<AccessToken.AccessToken> | undefined
 
 /** `f`'s answer on the running fiber, as the pool asks its hot paths. */
-const onFiber = (f: (fiber: Fiber.RuntimeFiber<unknown, unknown>) => Answer) =>
-  Effect.withFiberRuntime<Answer>((fiber) => Effect.succeed(f(fiber)))
+const onFiber = (f: (fiber: Edition.RuntimeFiber) => Answer) =>
+  Edition.withFiber<Answer, never, never>((fiber) => Effect.succeed(f(fiber)))
 
 /** The hot answer for `key` at `now`. */
 const hotAt = <K>(slots: Slots.Slots<K, Service>, key: K, now: number) =>

@@ -96,7 +96,7 @@ describe("OAuth2Pool", () => {
         lookup: (tenant) => Effect.succeed(Option.fromNullable(tenants.get(tenant))),
         // a cool-down no loaded machine outlasts: the count below does not depend on speed
         policy: { coolDown: Schedule.spaced("1 hour") }
-      }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+      }).pipe(Layer.provide(Edition.Client))
       const call = (tenant: string, scopes: ReadonlyArray<string>) =>
         OAuth2Pool.get({ client: tenant, scopes }, "/api/bookings", {
           headers: { "x-sandbox-account": tenants.get(tenant)!.clientId, "x-sandbox-scopes": scopes.join(" ") }

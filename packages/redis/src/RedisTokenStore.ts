@@ -293,5 +293,5 @@ export const makeConfig = (
  */
 export const makeKeyedConfig = (
   options: Omit<KeyedOptions, "url" | "encryptionKey">
-): Effect.Effect<Keyed, ConfigError.ConfigError, Scope.Scope> =>
+): Effect.Effect<Keyed, Edition.ConfigFailure, Scope.Scope> =>
   Effect.flatMap(config, (fromConfig) => makeKeyed({ ...options, ...fromConfig }))

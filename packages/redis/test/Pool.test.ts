@@ -48,7 +48,7 @@ const monitor = (url: string) =>
         const args = Array.from(line.matchAll(/"((?:[^"\\]|\\.)*)"/g), (match) => match[1]!)
         seen.push(args)
         if (waiting !== undefined && args[0] === "ECHO" && args[1] === waiting.marker) {
-          Deferred.unsafeDone(waiting.done, Effect.void)
+          Effect.runFork(Deferred.succeed(waiting.done, undefined))
         }
       })
     )

@@ -50,7 +50,7 @@ export const Settings = Schema.Struct({
   defaultScopes: Schema.Array(Schema.String),
   issueRefreshTokens: Schema.Boolean,
   opaqueTokens: Schema.Boolean,
-  clients: Schema.Record({ key: Schema.String, value: Schema.Redacted(Schema.String) })
+  clients: Edition.Record(Schema.String, Edition.RedactedString)
 })
 
 /**
