@@ -40,7 +40,7 @@ describe.concurrent("PaySecurezClient", () => {
       sandbox: { accessLifetime: 0.002, expiresIn: 60, latency: 20 },
       // Room for the policy's three attempts: with the file's other tests running beside this one on
       // a loaded machine, an attempt took 500 ms, and 1 s left room for one.
-      policy: { totalTimeout: "3 seconds" }
+      policy: { totalTimeout: "5 seconds" }
     }))))
 
   it.live("single-use mode: a token request per call, each token used once", () =>
