@@ -80,7 +80,9 @@ describe("examples", () => {
       assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 0 })
       assert.deepStrictEqual((yield* control.counters).resource, { ok: 2, rejected: 0, fault: 0 })
       printed(lines, "Document validated: HTTP 200")
-      printed(lines, "expires in about 299 s")
+      // 300 s less the second the whole-second claims cost, less the run's own time on a loaded machine
+      const seconds = Number(lines.join("\n").match(/expires in about (\d+) s/)?.[1])
+      assert.isTrue(seconds >= 290 && seconds <= 299, `expiry printed: ${seconds} s`)
     }))
 
   it.scopedLive("marketplace: one login per merchant, a missing and a refused merchant fail alone", () =>
