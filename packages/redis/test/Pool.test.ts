@@ -4,7 +4,6 @@
  * namespaced entry and lock (read off Redis's MONITOR), two replicas making one login per merchant
  * between them, and a merchant whose password is rotated leaving the other's entry as it was.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import { assert, describe, it } from "@effect/vitest"
 import * as LocalpaymentPool from "@tokenkeeper/localpayment/LocalpaymentPool"
@@ -13,6 +12,7 @@ import * as Emulator from "@tokenkeeper/sandbox/Localpayment"
 import type { Context } from "effect"
 import { Deferred, Effect, Layer, Option, Redacted } from "effect"
 import { createClient } from "redis"
+import * as Edition from "./support/edition.js"
 import * as RedisServer from "./support/redisServer.js"
 
 const merchants = ["merchant-a", "merchant-b"] as const
@@ -104,7 +104,7 @@ describe("RedisTokenStore.makeKeyed as a pool's store", () => {
                 store
               })
           )
-        ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+        ).pipe(Layer.provide(Edition.Client))
         const replicas = yield* Effect.all([Layer.build(replica), Layer.build(replica)])
         const validate = (context: Context.Context<LocalpaymentPool.LocalpaymentPool>, merchant: string) =>
           LocalpaymentPool.post(merchant, "/api/validation/document", {
