@@ -16,7 +16,7 @@
  *
  * // Ten minutes pass on the run's clock, at once: 600000
  * export const program = Effect.map(
- *   TestRun.toEnd(Effect.zipRight(Effect.sleep("10 minutes"), Clock.currentTimeMillis)),
+ *   TestRun.toEnd(Effect.andThen(Effect.sleep("10 minutes"), Clock.currentTimeMillis)),
  *   Exit.getOrElse(() => -1)
  * )
  * ```
@@ -28,9 +28,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
-import * as FiberRef from "effect/FiberRef"
-import * as Option from "effect/Option"
 import type * as Scheduler from "effect/Scheduler"
+import * as Edition from "./internal/edition.js"
 
 /**
  * @since 0.1.0
@@ -67,33 +66,17 @@ class VirtualTime {
   constructor(start: number, parent: Scheduler.Scheduler) {
     this.now = start
     this.nanos = toNanos(start)
-    const clock: Clock.Clock = {
-      [Clock.ClockTypeId]: Clock.ClockTypeId,
-      unsafeCurrentTimeMillis: () => this.now,
-      unsafeCurrentTimeNanos: () => this.nanos,
-      currentTimeMillis: Effect.sync(() => this.now),
-      currentTimeNanos: Effect.sync(() => this.nanos),
-      sleep: (duration) => this.sleep(Duration.toMillis(duration))
-    }
-    this.clock = clock
-    this.scheduler = {
-      shouldYield: (fiber) => parent.shouldYield(fiber),
-      scheduleTask: (task, priority, fiber) => {
-        this.scheduled++
-        this.pending++
-        parent.scheduleTask(
-          () => {
-            try {
-              task()
-            } finally {
-              this.pending--
-            }
-          },
-          priority,
-          fiber
-        )
-      }
-    }
+    this.clock = Edition.makeClock(
+      () => this.now,
+      () => this.nanos,
+      (duration) => this.sleep(Duration.toMillis(duration))
+    )
+    this.scheduler = Edition.countingScheduler(parent, () => {
+      this.scheduled++
+      this.pending++
+    }, () => {
+      this.pending--
+    })
   }
 
   sleep(millis: number): Effect.Effect<void> {
@@ -111,9 +94,10 @@ class VirtualTime {
   }
 
   /**
-   * Waits until the run's fibers have no task left, and two turns of the event loop scheduled no
-   * new one: a promise the effect awaits that settles within those turns resumes its fiber first.
-   * A turn is a `setImmediate`, not a timer, so it costs microseconds.
+   * Waits until the run's fibers have no task left, and three turns of the event loop scheduled no
+   * new one: a promise the effect awaits that settles within two turns resumes its fiber first (the
+   * third turn is for one that settles in the second turn after this check, which Effect 4 resumes
+   * at once, with no task). A turn is a `setImmediate`, not a timer, so it costs microseconds.
    */
   readonly idle: Effect.Effect<void> = Effect.async<void>((resume) => {
     let seen = this.scheduled
@@ -121,7 +105,7 @@ class VirtualTime {
     let handle: ReturnType<typeof setImmediate>
     const check = () => {
       quiet = this.pending === 0 && this.scheduled === seen ? quiet + 1 : 0
-      if (quiet === 2) return resume(Effect.void)
+      if (quiet === 3) return resume(Effect.void)
       seen = this.scheduled
       handle = setImmediate(check)
     }
@@ -163,14 +147,14 @@ export const toEnd = <A, E, R>(
   Effect.gen(function*() {
     const start = yield* Clock.currentTimeMillis
     const limit = start + Duration.toMillis(options.limit ?? Duration.days(1))
-    const time = new VirtualTime(start, yield* FiberRef.get(FiberRef.currentScheduler))
-    const fiber = yield* Effect.fork(effect).pipe(Effect.withClock(time.clock), Effect.withScheduler(time.scheduler))
+    const time = new VirtualTime(start, yield* Edition.currentScheduler)
+    const fiber = yield* Effect.fork(effect).pipe(Edition.withClockAndScheduler(time.clock, time.scheduler))
     let interrupted = false
     let waited = false
     while (true) {
       yield* time.idle
-      const exit = yield* Fiber.poll(fiber)
-      if (Option.isSome(exit)) return exit.value
+      const exit = yield* Edition.poll(fiber)
+      if (exit !== undefined) return exit
       const next = time.sleepers[0]
       if (next !== undefined && (interrupted || next.at <= limit)) {
         time.wakeNext()
@@ -182,7 +166,7 @@ export const toEnd = <A, E, R>(
       } else if (!interrupted) {
         // Its finalizers may still sleep: the clock keeps moving for them.
         interrupted = true
-        yield* Fiber.interruptFork(fiber)
+        yield* Edition.interruptFork(fiber)
       } else {
         return yield* Fiber.await(fiber)
       }

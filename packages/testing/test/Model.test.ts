@@ -2,8 +2,10 @@ import { assert, describe, it } from "@effect/vitest"
 import * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as TokenService from "@tokenkeeper/core/TokenService"
 import { Arbitraries, Model, ScriptedEndpoint } from "@tokenkeeper/testing"
-import { Clock, Effect, Exit, Fiber, Redacted, TestClock } from "effect"
+import { Clock, Effect, Exit, Fiber, Redacted } from "effect"
+import * as TestClock from "effect/TestClock"
 import * as fc from "fast-check"
+import * as Edition from "./support/edition.js"
 
 const call = (index: number, at: number, kind: Model.Kind, answer: Model.Answer, access?: string): Model.Call => ({
   kind,
@@ -13,6 +15,25 @@ const call = (index: number, at: number, kind: Model.Kind, answer: Model.Answer,
   answer,
   access
 })
+
+/** One provider history and the gets made `pauses` apart, against the model. */
+const keepsToTheModel = (steps: ReadonlyArray<Model.Step>, pauses: ReadonlyArray<number>) =>
+  Effect.gen(function*() {
+    const scripted = yield* ScriptedEndpoint.make({ script: steps })
+    const tokens = yield* TokenService.make(scripted.endpoint, TokenPolicy.defaults)
+    for (const pause of pauses) {
+      yield* TestClock.adjust(pause)
+      const fiber = yield* Effect.fork(Effect.zip(Effect.exit(tokens.get), Clock.currentTimeMillis))
+      yield* TestClock.adjust("1 minute")
+      const [exit, returnedAt] = yield* Fiber.join(fiber)
+      if (Exit.isSuccess(exit)) {
+        const calls = yield* scripted.calls
+        assert.isTrue(Model.servable(calls, Redacted.value(exit.value.value), returnedAt))
+      }
+    }
+    const calls = yield* scripted.calls
+    assert.isAtMost(calls.length, Model.maxRequests(pauses.length))
+  }).pipe(Effect.scoped)
 
 describe("Model", () => {
   it("servable: issued, not before, not after its true expiry", () => {
@@ -57,31 +78,20 @@ describe("Model", () => {
   // returns is servable when returned, and the requests stay within the bound for the gets made.
   // Lifetimes of a minute or more: a token shorter than the answer's latency arrives expired and
   // TokenService still returns it (seen with a 1 s token answered after 1 s; reported, not ours).
-  it.effect.prop(
-    "TokenService keeps to the model on random provider histories",
-    [
-      Arbitraries.steps({ lifetime: Arbitraries.usualLifetime }),
-      fc.array(fc.integer({ min: 0, max: 600_000 }), { minLength: 1, maxLength: 8 })
-    ],
-    ([steps, pauses]) =>
-      Effect.gen(function*() {
-        const scripted = yield* ScriptedEndpoint.make({ script: steps })
-        const tokens = yield* TokenService.make(scripted.endpoint, TokenPolicy.defaults)
-        for (const pause of pauses) {
-          yield* TestClock.adjust(pause)
-          const fiber = yield* Effect.fork(Effect.zip(Effect.exit(tokens.get), Clock.currentTimeMillis))
-          yield* TestClock.adjust("1 minute")
-          const [exit, returnedAt] = yield* Fiber.join(fiber)
-          if (Exit.isSuccess(exit)) {
-            const calls = yield* scripted.calls
-            assert.isTrue(Model.servable(calls, Redacted.value(exit.value.value), returnedAt))
-          }
-        }
-        const calls = yield* scripted.calls
-        assert.isAtMost(calls.length, Model.maxRequests(pauses.length))
-      }).pipe(Effect.scoped),
-    { fastCheck: { numRuns: 60 } }
-  )
+  it.effect("TokenService keeps to the model on random provider histories", () =>
+    Effect.gen(function*() {
+      const run = yield* Edition.runner()
+      yield* Effect.promise(() =>
+        fc.assert(
+          fc.asyncProperty(
+            Arbitraries.steps({ lifetime: Arbitraries.usualLifetime }),
+            fc.array(fc.integer({ min: 0, max: 600_000 }), { minLength: 1, maxLength: 8 }),
+            (steps, pauses) => run(keepsToTheModel(steps, pauses))
+          ),
+          { numRuns: 60 }
+        )
+      )
+    }))
 
   it("Arbitraries shrink a failing history to a one-step story", () => {
     const details = fc.check(

@@ -6,7 +6,8 @@ import { ScriptedEndpoint, ScriptedResource } from "@tokenkeeper/testing"
 import * as LocalpaymentTest from "@tokenkeeper/testing/LocalpaymentTest"
 import * as OAuth2Test from "@tokenkeeper/testing/OAuth2Test"
 import * as PaySecurezTest from "@tokenkeeper/testing/PaySecurezTest"
-import { Effect, Fiber, Layer, Redacted, TestClock } from "effect"
+import { Effect, Fiber, Layer, Redacted } from "effect"
+import * as TestClock from "effect/TestClock"
 
 describe("ScriptedResource", () => {
   it.effect("accepts a live token, refuses it once expired with simplejwt's 401 body", () =>

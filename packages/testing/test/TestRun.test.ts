@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { TestRun } from "@tokenkeeper/testing"
-import { Clock, Deferred, Duration, Effect, Exit, Fiber, Ref, TestClock } from "effect"
+import { Clock, Deferred, Duration, Effect, Exit, Fiber, Ref } from "effect"
+import * as TestClock from "effect/TestClock"
 
 describe("TestRun", () => {
   it.effect("runs an effect to its end across its sleeps, and leaves TestClock where it was", () =>
