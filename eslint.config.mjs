@@ -4,8 +4,23 @@ import tseslint from "typescript-eslint"
 
 export default tseslint.config(
   // .stryker-tmp and reports hold `pnpm mutate`'s sandboxes (instrumented copies of the sources) and reports.
-  // packages/*/effect4/{src,test} are generated from packages/*/{src,test} (scripts/effect4.mjs): linted there.
-  { ignores: ["packages/*/effect4/src", "packages/*/effect4/test", "**/build", "**/dist", "**/docs", "**/node_modules", "**/*.md", "**/*.json", ".stryker-tmp", "reports"] },
+  // packages/*/effect4/{src,test} are generated from packages/*/{src,test}, and effect4/test from test/
+  // (scripts/effect4.mjs): linted there.
+  {
+    ignores: [
+      "packages/*/effect4/src",
+      "packages/*/effect4/test",
+      "effect4/test",
+      "**/build",
+      "**/dist",
+      "**/docs",
+      "**/node_modules",
+      "**/*.md",
+      "**/*.json",
+      ".stryker-tmp",
+      "reports"
+    ]
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...effectEslint.configs.dprint,

@@ -127,11 +127,14 @@ for (const name of Fs.readdirSync(packagesDir)) {
   if (Fs.existsSync(overlay)) copyTree(overlay, edition, generatedFrom)
 }
 
-// Modules outside packages/ that run on both lines (the benchmark's line runner), generated into
-// effect4/ at the same path (test/bench/line → effect4/test/bench/line), where `effect` resolves
-// to 4.x. A file under effect4/overlay/ at that path replaces its Effect 3 twin. A relative import
-// that leaves the tree keeps pointing at the original module: an Effect-free one, written once.
-const trees = ["test/bench/line"]
+// Modules outside packages/ that run on both lines (the benchmark's line runner, the cross-package
+// suites and their support), generated into effect4/ at the same path (test/bench/line →
+// effect4/test/bench/line), where `effect` resolves to 4.x. A file under effect4/overlay/ at that
+// path replaces its Effect 3 twin. A relative import that leaves every tree keeps pointing at the
+// original module: an Effect-free one, written once.
+const trees = ["test/bench/line", "test/interop", "test/reliability", "test/support"]
+
+const inTrees = (file) => trees.some((tree) => !Path.relative(Path.join(root, tree), file).startsWith(".."))
 
 const relink = (dir, tree) => {
   for (const entry of Fs.readdirSync(dir, { withFileTypes: true })) {
@@ -143,7 +146,7 @@ const relink = (dir, tree) => {
       /((?:from|import)\s*\(?\s*")(\.\.?\/[^"]*)"/g,
       (whole, before, specifier) => {
         const target = Path.resolve(original, specifier)
-        if (!Path.relative(Path.join(root, tree), target).startsWith("..")) return whole
+        if (inTrees(target)) return whole
         return `${before}${Path.relative(Path.dirname(file), target).split(Path.sep).join("/")}"`
       }
     )
@@ -155,7 +158,7 @@ for (const tree of trees) {
   const to = Path.join(root, "effect4", tree)
   Fs.rmSync(to, { recursive: true, force: true })
   Fs.mkdirSync(to, { recursive: true })
-  copyTree(Path.join(root, tree), to, generatedFrom)
+  if (Fs.existsSync(Path.join(root, tree))) copyTree(Path.join(root, tree), to, generatedFrom)
   const overlay = Path.join(root, "effect4", "overlay", tree)
   if (Fs.existsSync(overlay)) copyTree(overlay, to, generatedFrom)
   relink(to, tree)
