@@ -13,6 +13,7 @@
 // Inside effect4/, `effect` resolves to 4.x, so the same text type-checks and runs on Effect 4.
 import * as Fs from "node:fs"
 import * as Path from "node:path"
+import * as Process from "node:process"
 
 const root = Path.resolve(import.meta.dirname, "..")
 const packagesDir = Path.join(root, "packages")
@@ -91,8 +92,12 @@ const rewrite = (text) =>
       return `${before}effect/http/${module}"`
     })
 
+// Not part of a tree's sources: its installed packages, its build, its own package and project files.
+const notSources = new Set(["node_modules", "build", "dist", "package.json", "tsconfig.json"])
+
 const copyTree = (from, to, header) => {
   for (const entry of Fs.readdirSync(from, { withFileTypes: true })) {
+    if (notSources.has(entry.name)) continue
     const source = Path.join(from, entry.name)
     const target = Path.join(to, entry.name)
     if (entry.isDirectory()) {
@@ -112,6 +117,22 @@ const copyTree = (from, to, header) => {
 }
 
 const generatedFrom = (origin) => `// Generated from ${origin} by scripts/effect4.mjs: edit that file, not this one.\n`
+
+// One file rewritten for the Effect 4 edition, as a user's program would be written against it (the
+// consumer test's Effect 4 project runs test/consumer/app/main.ts so):
+//   node scripts/effect4.mjs --file <from> <to> [--without <region>]...
+// `--without testkit` drops the lines from `// #region testkit` to `// #endregion testkit`: code
+// that has no Effect 4 edition to run on.
+if (Process.argv[2] === "--file") {
+  const [from, to, ...rest] = Process.argv.slice(3)
+  const without = rest.flatMap((arg, i) => rest[i - 1] === "--without" ? [arg] : [])
+  const regions = without.map((name) =>
+    new RegExp(`^[ \\t]*// #region ${name}\\b[^\\n]*\\n[\\s\\S]*?^[ \\t]*// #endregion ${name}\\b[^\\n]*\\n`, "gm")
+  )
+  const text = regions.reduce((text, region) => text.replace(region, ""), Fs.readFileSync(from, "utf8"))
+  Fs.writeFileSync(to, `${generatedFrom(Path.relative(root, Path.resolve(from)))}${rewrite(text)}`)
+  Process.exit(0)
+}
 
 for (const name of Fs.readdirSync(packagesDir)) {
   const pkg = Path.join(packagesDir, name)
