@@ -153,7 +153,7 @@ for (const name of Fs.readdirSync(packagesDir)) {
 // effect4/test/bench/line), where `effect` resolves to 4.x. A file under effect4/overlay/ at that
 // path replaces its Effect 3 twin. A relative import that leaves every tree keeps pointing at the
 // original module: an Effect-free one, written once.
-const trees = ["test/bench/line", "test/interop", "test/reliability", "test/support"]
+const trees = ["test/bench/line", "test/interop", "test/reliability", "test/support", "examples"]
 
 const inTrees = (file) => trees.some((tree) => !Path.relative(Path.join(root, tree), file).startsWith(".."))
 

@@ -60,12 +60,12 @@ export const make = (print: (line: string) => Effect.Effect<void>): Effect.Effec
             onSuccess: (detail) => line("✓", provider, title, detail),
             onFailure: (error) =>
               Ref.update(failures, (n) => n + 1).pipe(
-                Effect.zipRight(line("✗", provider, title, `${error._tag}: ${error.message}`))
+                Effect.andThen(line("✗", provider, title, `${error._tag}: ${error.message}`))
               )
           })
         ),
       api: (provider, call) =>
-        call.pipe(Effect.tapBoth({ onSuccess: () => count(provider), onFailure: (e) => count(provider, e._tag) })),
+        call.pipe(Effect.tap(() => count(provider)), Effect.tapError((e) => count(provider, e._tag))),
       calls: Ref.get(calls),
       failures: Ref.get(failures)
     }

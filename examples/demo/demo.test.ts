@@ -1,6 +1,6 @@
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import * as Edition from "../edition.js"
 import * as Demo from "./Demo.js"
 
 describe("pnpm demo", () => {
@@ -20,5 +20,5 @@ describe("pnpm demo", () => {
       assert.strictEqual(Number(localpayment![2]) + Number(localpayment![3]), 12)
       assert.match(output, /PaySecurez\s+6\s+2\s+0\s+none/)
       assert.match(output, /Partner\s+2\s+1\s+0\s+none/)
-    }).pipe(Effect.provide(NodeHttpClient.layerUndici)), 60_000)
+    }).pipe(Effect.provide(Edition.client)), 60_000)
 })
