@@ -78,10 +78,9 @@ describe("examples", () => {
       assert.deepStrictEqual(yield* control.tokenRequests, { login: 1, refresh: 0 })
       assert.deepStrictEqual((yield* control.counters).resource, { ok: 2, rejected: 0, fault: 0 })
       printed(lines, "Document validated: HTTP 200")
-      // The sandbox's tokens live 300 s; how much of that is left depends on how busy the machine is.
-      const left = lines.map((line) => /expires in about (\d+) s/.exec(line)?.[1]).find((s) => s !== undefined)
-      assert.isDefined(left, lines.join("\n"))
-      assert.isAtMost(Number(left), 299)
+      // 300 s less the second the whole-second claims cost, less the run's own time on a loaded machine
+      const seconds = Number(lines.join("\n").match(/expires in about (\d+) s/)?.[1])
+      assert.isTrue(seconds >= 290 && seconds <= 299, `expiry printed: ${seconds} s`)
     }))
 
   it.scopedLive("marketplace: one login per merchant, a missing and a refused merchant fail alone", () =>

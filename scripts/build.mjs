@@ -36,7 +36,7 @@ missing.push(...packages.flatMap((dir) => {
   const manifest = JSON.parse(Fs.readFileSync(Path.join(dir, "package.json"), "utf8"))
   const exports = manifest.publishConfig?.exports ?? {}
   return Fs.readdirSync(sources)
-    .filter((file) => file.endsWith(".ts") && file !== "index.ts")
+    .filter((file) => file.endsWith(".ts") && file !== "index.ts" && file !== "bin.ts")
     .map((file) => `effect4/${file.slice(0, -3)}`)
     .concat(["effect4"])
     .filter((module) => exports[`./${module}`] === undefined)

@@ -77,7 +77,10 @@ const renames = [
   [/\bEffect\.tapErrorCause\(/g, "Effect.tapCause("],
   [/\bQueue\.unsafeOffer\(/g, "Queue.offerUnsafe("],
   // Effect 4's Layer.unwrap gives the effect the layer's scope, as Effect 3's unwrapScoped does
-  [/\bLayer\.unwrapScoped\(/g, "Layer.unwrap("]
+  [/\bLayer\.unwrapScoped\(/g, "Layer.unwrap("],
+  // the sandbox: its emulators' layers (Effect 4's Layer.effect is scoped) and the bin's port
+  [/\bLayer\.scoped\(/g, "Layer.effect("],
+  [/\bConfig\.port\(/g, "Config.Port("]
 ]
 
 const rewrite = (text) =>

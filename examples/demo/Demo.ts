@@ -5,6 +5,7 @@
  */
 import * as Sandbox from "@tokenkeeper/sandbox/Sandbox"
 import * as Effect from "effect/Effect"
+import * as Edition from "./edition.js"
 import * as Localpayment from "./localpayment.js"
 import * as Partner from "./partner.js"
 import * as PaySecurez from "./paysecurez.js"
@@ -13,7 +14,9 @@ import * as Timeline from "./Timeline.js"
 export const run = (print: (line: string) => Effect.Effect<void>) =>
   Effect.gen(function*() {
     const sandbox = yield* Sandbox.make({ localpayment: Localpayment.settings })
-    yield* print("tokenkeeper demo: three providers emulated on loopback, real HTTP, short token lifetimes\n")
+    yield* print(
+      `tokenkeeper demo (${Edition.line}): three providers emulated on loopback, real HTTP, short token lifetimes\n`
+    )
     const timeline = yield* Timeline.make(print)
 
     yield* Localpayment.run(timeline, sandbox.localpayment)

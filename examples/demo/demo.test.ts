@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import * as Edition from "../edition.js"
 import * as Demo from "./Demo.js"
+import * as Edition from "./edition.js"
 
 describe("pnpm demo", () => {
   it.live("every step behaves as narrated", () =>
@@ -20,5 +20,5 @@ describe("pnpm demo", () => {
       assert.strictEqual(Number(localpayment![2]) + Number(localpayment![3]), 12)
       assert.match(output, /PaySecurez\s+6\s+2\s+0\s+none/)
       assert.match(output, /Partner\s+2\s+1\s+0\s+none/)
-    }).pipe(Effect.provide(Edition.client)), 60_000)
+    }).pipe(Effect.provide(Edition.transport)), 60_000)
 })

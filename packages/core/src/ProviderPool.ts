@@ -123,7 +123,10 @@ export const unavailable = <K, C, E, R>(
 export interface Options<K, C, E, R> {
   /** The account's credentials, or none when there is no such account (`AccountNotFound`). */
   readonly lookup: (key: K) => Effect.Effect<Option.Option<C>, E, R>
-  /** Each key's own store: its own entry and lock, never shared with another key. None by default. */
+  /**
+   * Each key's own store: its own entry and lock, never shared with another key. None by default.
+   * `RedisTokenStore.makeKeyed` (`@tokenkeeper/redis`) gives one on a single connection for all keys.
+   */
   readonly store?: ((key: K) => TokenStore) | undefined
   /** A key unused this long is released. Default 10 minutes. */
   readonly idleTimeToLive?: Edition.DurationInput | undefined

@@ -137,7 +137,10 @@ export interface Options<K, C, E, R> {
   /** The provider's token endpoint for one account's credentials. */
   readonly endpoint: (credentials: C, key: K) => Effect.Effect<TokenEndpoint, TokenError, R>
   readonly policy?: TokenPolicy.TokenPolicy | undefined
-  /** Each key's own store (its own entry and lock); `TokenStore.local` when absent. */
+  /**
+   * Each key's own store (its own entry and lock); `TokenStore.local` when absent.
+   * `RedisTokenStore.makeKeyed` (`@tokenkeeper/redis`) gives one on a single connection for all keys.
+   */
   readonly store?: ((key: K) => TokenStore) | undefined
   /** A key unused this long is released, with its renewals. Default 10 minutes. */
   readonly idleTimeToLive?: Edition.DurationInput | undefined

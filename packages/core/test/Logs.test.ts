@@ -20,12 +20,13 @@ import * as TestClock from "effect/TestClock"
 import * as Internal from "../src/internal/edition.js"
 import * as Edition from "./support/edition.js"
 import * as Loopback from "./support/Loopback.js"
+import type * as Observed from "./support/Observed.js"
 import * as Scripted from "./support/ScriptedEndpoint.js"
 
-type Entry = Edition.LogEntry
+type Entry = Observed.LogEntry
 
 /** A logger that keeps tokenkeeper's entries, and the layer that installs it at `level`. */
-const capture = (level: Edition.Level = "All") => {
+const capture = (level: Observed.Level = "All") => {
   const entries: Array<Entry> = []
   const logger = Edition.entryLogger((entry) => {
     if (String(entry.message[0]).startsWith("tokenkeeper:")) entries.push(entry)

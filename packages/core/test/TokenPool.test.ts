@@ -266,4 +266,122 @@ describe("TokenPool", () => {
       yield* TestClock.adjust("1000 seconds")
       assert.strictEqual(accounts.requests().length, 1)
     }))
+
+  it.scoped("tokenkeeper_pool_releases_total: each released key counted once, by provider and reason", () =>
+    Effect.gen(function*() {
+      const provider = "PoolReleases"
+      const releases = Effect.map(
+        Edition.metrics,
+        (entries) =>
+          entries.filter((entry) =>
+            entry.name === "tokenkeeper_pool_releases_total" && entry.labels.provider === provider &&
+            entry.type === "Counter"
+          )
+      )
+      // The lookup of "nobody" waits at a gate, so that two calls share its build.
+      const gate = yield* Deferred.make<void>()
+      const accounts = yield* Accounts.make({ lifetime: 3600 })
+      for (let i = 0; i < 3; i++) accounts.add(`merchant-${i}`)
+      const pool = yield* TokenPool.make({
+        provider,
+        lookup: (key: string) =>
+          key === "nobody" ? Effect.as(Deferred.await(gate), Option.none()) : accounts.lookup(key),
+        endpoint: (credentials) => Effect.succeed(accounts.endpoint(credentials)),
+        policy,
+        capacity: 2,
+        idleTimeToLive: "40 seconds"
+      })
+      assert.deepStrictEqual(yield* releases, [])
+      yield* pool.get("merchant-0")
+      yield* TestClock.adjust("1 second")
+      yield* pool.get("merchant-1")
+      yield* pool.get("merchant-1")
+      assert.deepStrictEqual(yield* releases, [], "nothing released while the pool has room")
+      yield* pool.get("merchant-2") // evicts merchant-0, the least recently used
+      yield* pool.invalidate("merchant-1")
+      yield* pool.invalidate("merchant-1") // already gone: not counted again
+      // Two calls on a key with no account share its one failed build: one release.
+      const missing = yield* Effect.fork(
+        Effect.all([Effect.flip(pool.get("nobody")), Effect.flip(pool.get("nobody"))], { concurrency: "unbounded" })
+      )
+      yield* settle
+      yield* Deferred.succeed(gate, undefined)
+      assert.deepStrictEqual((yield* Fiber.join(missing)).map((error) => error._tag), [
+        "AccountNotFound",
+        "AccountNotFound"
+      ])
+      yield* TestClock.adjust("60 seconds") // merchant-2 idle
+      assert.strictEqual(yield* pool.size, 0)
+      const counted = yield* releases
+      assert.deepStrictEqual(
+        Object.fromEntries(counted.map(({ count, labels }) => [labels.reason, count])),
+        { capacity: 1, invalidated: 1, failed: 1, idle: 1 }
+      )
+      for (const entry of counted) {
+        assert.deepStrictEqual(Object.keys(entry.labels).sort(), ["provider", "reason"])
+        // What an exporter writes: the help text, and a monotonic counter.
+        assert.strictEqual(
+          entry.description,
+          "Keys whose token service a pool released, by provider and reason (idle, capacity, invalidated, failed)"
+        )
+        assert.isTrue(entry.incremental)
+      }
+    }))
+
+  it.scoped("a call's end counts as a use: a key held by a long call is idle from when it ends", () =>
+    Effect.gen(function*() {
+      const { accounts, pool } = yield* setup({ accounts: 1, idleTimeToLive: "40 seconds", lifetime: 3600 })
+      const hold = yield* Deferred.make<void>()
+      const transaction = yield* Effect.fork(pool.withFreshToken("merchant-0")(Deferred.await(hold)))
+      yield* settle
+      yield* TestClock.adjust("30 seconds")
+      yield* Deferred.succeed(hold, undefined)
+      yield* Fiber.join(transaction)
+      yield* TestClock.adjust("30 seconds") // 60 s after it began, 30 s after it ended
+      assert.strictEqual(yield* pool.size, 1)
+      yield* TestClock.adjust("20 seconds")
+      assert.strictEqual(yield* pool.size, 0)
+      assert.deepStrictEqual(accounts.lookups(), ["merchant-0"])
+    }))
+
+  it.scoped("a full pool evicts by last use, a long call's end included", () =>
+    Effect.gen(function*() {
+      const { accounts, pool } = yield* setup({ accounts: 3, capacity: 2, lifetime: 3600 })
+      const hold = yield* Deferred.make<void>()
+      const transaction = yield* Effect.fork(pool.withFreshToken("merchant-0")(Deferred.await(hold)))
+      yield* settle
+      yield* TestClock.adjust("10 seconds")
+      yield* pool.get("merchant-1")
+      yield* TestClock.adjust("20 seconds")
+      yield* Deferred.succeed(hold, undefined)
+      yield* Fiber.join(transaction) // merchant-0 last used now, after merchant-1
+      yield* TestClock.adjust("1 second")
+      yield* pool.get("merchant-2") // evicts merchant-1
+      yield* pool.get("merchant-0")
+      assert.deepStrictEqual(accounts.lookups(), ["merchant-0", "merchant-1", "merchant-2"])
+      yield* pool.get("merchant-1")
+      assert.deepStrictEqual(accounts.lookups(), ["merchant-0", "merchant-1", "merchant-2", "merchant-1"])
+    }))
+
+  it.scoped("the hot path serves a fresh token only: from the refresh window on, as a single service does", () =>
+    Effect.gen(function*() {
+      // 300 s tokens: fresh for 240 s (the refresh window is 60 s), stale until 295 s, then expired.
+      const { accounts, pool } = yield* setup({ accounts: 1, lifetime: 300 })
+      const first = yield* pool.get("merchant-0")
+      yield* TestClock.adjust("239 seconds")
+      assert.strictEqual(yield* pool.get("merchant-0"), first)
+      assert.strictEqual(accounts.requests().length, 1)
+      // Stale: the cached token, and one renewal in the background.
+      yield* TestClock.adjust("1 second")
+      assert.strictEqual(yield* pool.get("merchant-0"), first)
+      yield* settle
+      assert.strictEqual(accounts.requests().length, 2)
+      const renewed = yield* pool.get("merchant-0")
+      assert.notStrictEqual(renewed, first)
+      // Expired: never the old token, from the hot path or not.
+      yield* TestClock.adjust("300 seconds")
+      const third = yield* pool.get("merchant-0")
+      assert.notStrictEqual(third, renewed)
+      assert.strictEqual(accounts.requests().length, 3)
+    }))
 })

@@ -129,7 +129,11 @@ export interface Location {
  * @category models
  */
 export interface Options<E, R> extends Location, Omit<ProviderPool.Options<string, Credentials, E, R>, "store"> {
-  /** Each token set's own store (its own entry and lock); none by default. */
+  /**
+   * Each token set's own store (its own entry and lock); none by default. With
+   * `RedisTokenStore.makeKeyed`, name each set unambiguously:
+   * `store: (key) => stores(JSON.stringify([key.client, key.scope, key.audience]))`.
+   */
   readonly store?: ((key: Key) => TokenStore.TokenStore) | undefined
 }
 

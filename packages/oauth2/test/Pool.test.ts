@@ -2,12 +2,14 @@
  * `OAuth2Pool` with per-request scopes, against the sandbox's partner emulator (scope-aware
  * tokens) over real loopback HTTP: a token is kept per distinct (client, scopes, audience), a call
  * whose scopes a granted token covers reuses it, and every call's token carries the scopes the
- * call names (the emulator counts any that does not). The scope rules are tested on their own too.
+ * call names (the emulator counts any that does not), each client's calls carry its own tokens
+ * and a client with a wrong secret fails alone. The scope rules are tested on their own too.
  */
 import { assert, describe, it } from "@effect/vitest"
+import type * as AccessToken from "@tokenkeeper/core/AccessToken"
 import * as OAuth2Pool from "@tokenkeeper/oauth2/OAuth2Pool"
 import * as Emulator from "@tokenkeeper/sandbox/Partner"
-import { Effect, Layer, Option, Redacted } from "effect"
+import { Effect, Layer, Option, Redacted, Schedule } from "effect"
 import * as Scopes from "../src/internal/scopes.js"
 import * as Edition from "./support/edition.js"
 
@@ -75,5 +77,57 @@ describe("OAuth2Pool", () => {
         const missing = yield* Effect.flip(OAuth2Pool.token({ client: "tenant-2" }))
         assert.strictEqual(missing._tag, "AccountNotFound")
       }).pipe(Effect.provide(pool))
+    }).pipe(Effect.scoped))
+
+  it.live("each client its own tokens; a wrong secret fails alone, once per cool-down", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make({
+        clients: { "client-a": Redacted.make("secret-a"), "client-b": Redacted.make("secret-b") }
+      })
+      const tenants = new Map<string, OAuth2Pool.Credentials>([
+        ["tenant-a", { clientId: "client-a", clientSecret: Redacted.make("secret-a") }],
+        ["tenant-b", { clientId: "client-b", clientSecret: Redacted.make("secret-b") }],
+        // client-b's id with client-a's secret
+        ["tenant-bad", { clientId: "client-b", clientSecret: Redacted.make("secret-a") }]
+      ])
+      // RFC 6749's defaults this time: a form body, the client authenticated by HTTP Basic.
+      const pool = OAuth2Pool.layer({
+        tokenUrl: `${emulator.baseUrl}/api/oauth/token`,
+        lookup: (tenant) => Effect.succeed(Option.fromNullable(tenants.get(tenant))),
+        // a cool-down no loaded machine outlasts: the count below does not depend on speed
+        policy: { coolDown: Schedule.spaced("1 hour") }
+      }).pipe(Layer.provide(Edition.Client))
+      const call = (tenant: string, scopes: ReadonlyArray<string>) =>
+        OAuth2Pool.get({ client: tenant, scopes }, "/api/bookings", {
+          headers: { "x-sandbox-account": tenants.get(tenant)!.clientId, "x-sandbox-scopes": scopes.join(" ") }
+        }).pipe(Effect.map((response) => response.status))
+      const audienceOf = (token: AccessToken.AccessToken) =>
+        JSON.parse(Buffer.from(Redacted.value(token.value).split(".")[1]!, "base64url").toString("utf8")).aud
+
+      const wide = ["bookings:read", "bookings:create"]
+      yield* Effect.gen(function*() {
+        // Each good client's wide token first: from then on it covers the narrow calls too.
+        assert.strictEqual(yield* call("tenant-a", wide), 200)
+        assert.strictEqual(yield* call("tenant-b", wide), 200)
+        for (let round = 0; round < 3; round++) {
+          const bad = yield* Effect.flip(call("tenant-bad", ["bookings:read"]))
+          assert.strictEqual(bad._tag, "Invalid")
+          const calls = Array.from({ length: 40 }, (_, i) =>
+            [
+              i % 2 === 0 ? "tenant-a" : "tenant-b",
+              i % 4 < 2 ? wide : ["bookings:read"]
+            ] as const)
+          const statuses = yield* Effect.forEach(calls, ([tenant, scopes]) => call(tenant, scopes), {
+            concurrency: 10
+          })
+          assert.isTrue(statuses.every((status) => status === 200))
+        }
+        assert.strictEqual(audienceOf(yield* OAuth2Pool.token({ client: "tenant-a", scopes: wide })), "client-a")
+        assert.strictEqual(audienceOf(yield* OAuth2Pool.token({ client: "tenant-b", scopes: wide })), "client-b")
+      }).pipe(Effect.provide(pool))
+      // No call carried another client's token (or one without the scopes it named).
+      assert.strictEqual(yield* emulator.control.crossAccount, 0)
+      // One token per good client; one refused request, the cool-down answering the two later calls.
+      assert.deepStrictEqual((yield* emulator.control.counters).token, { ok: 2, rejected: 1, fault: 0 })
     }).pipe(Effect.scoped))
 })

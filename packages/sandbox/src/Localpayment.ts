@@ -9,8 +9,9 @@
  * @since 0.1.0
  */
 import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
@@ -104,7 +105,7 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class Localpayment extends Edition.Service<Localpayment, Service>()("@tokenkeeper/sandbox/Localpayment") {}
+export class Localpayment extends Context.Tag("@tokenkeeper/sandbox/Localpayment")<Localpayment, Service>() {}
 
 /**
  * Starts the emulator on 127.0.0.1; it stops when the scope closes.
@@ -142,4 +143,4 @@ export const make = (options: Options = {}): Effect.Effect<Service, HttpServerEr
  * @category layers
  */
 export const layer = (options?: Options): Layer.Layer<Localpayment, HttpServerError.ServeError> =>
-  Edition.scopedLayer(Localpayment, make(options))
+  Layer.scoped(Localpayment, make(options))

@@ -12,8 +12,9 @@
  * @since 0.1.0
  */
 import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
@@ -32,6 +33,9 @@ import * as internal from "./internal/partner.js"
  * - `issueRefreshTokens`: plain RFC 6749 mode: responses carry a `refresh_token`, and
  *   `grant_type=refresh_token` is accepted (each refresh token works once)
  * - `opaqueTokens`: access tokens are random strings, not JWTs
+ * - `clients`: more clients, client id to client secret, beside `clientId`; each gets tokens of its
+ *   own (`aud`), refresh tokens only it may redeem, and a resource call that names a client in
+ *   `x-sandbox-account` with another's token is counted (`Control.crossAccount`)
  *
  * @since 0.1.0
  * @category models
@@ -45,7 +49,8 @@ export const Settings = Schema.Struct({
   scopes: Schema.Array(Schema.String),
   defaultScopes: Schema.Array(Schema.String),
   issueRefreshTokens: Schema.Boolean,
-  opaqueTokens: Schema.Boolean
+  opaqueTokens: Schema.Boolean,
+  clients: Edition.Record(Schema.String, Edition.RedactedString)
 })
 
 /**
@@ -70,7 +75,8 @@ export const defaults: Settings = {
   scopes: ["bookings:read", "bookings:create", "bookings:delete"],
   defaultScopes: ["bookings:create", "bookings:delete"],
   issueRefreshTokens: false,
-  opaqueTokens: false
+  opaqueTokens: false,
+  clients: {}
 }
 
 /**
@@ -102,7 +108,7 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class Partner extends Edition.Service<Partner, Service>()("@tokenkeeper/sandbox/Partner") {}
+export class Partner extends Context.Tag("@tokenkeeper/sandbox/Partner")<Partner, Service>() {}
 
 /**
  * Starts the emulator on 127.0.0.1; it stops when the scope closes.
@@ -146,4 +152,4 @@ export const make = (options: Options = {}): Effect.Effect<Service, HttpServerEr
  * @category layers
  */
 export const layer = (options?: Options): Layer.Layer<Partner, HttpServerError.ServeError> =>
-  Edition.scopedLayer(Partner, make(options))
+  Layer.scoped(Partner, make(options))

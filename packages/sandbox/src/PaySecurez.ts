@@ -9,8 +9,9 @@
  * @since 0.1.0
  */
 import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
@@ -92,7 +93,7 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class PaySecurez extends Edition.Service<PaySecurez, Service>()("@tokenkeeper/sandbox/PaySecurez") {}
+export class PaySecurez extends Context.Tag("@tokenkeeper/sandbox/PaySecurez")<PaySecurez, Service>() {}
 
 /**
  * Starts the emulator on 127.0.0.1; it stops when the scope closes.
@@ -135,4 +136,4 @@ export const make = (options: Options = {}): Effect.Effect<Service, HttpServerEr
  * @category layers
  */
 export const layer = (options?: Options): Layer.Layer<PaySecurez, HttpServerError.ServeError> =>
-  Edition.scopedLayer(PaySecurez, make(options))
+  Layer.scoped(PaySecurez, make(options))

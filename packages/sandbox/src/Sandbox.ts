@@ -6,8 +6,9 @@
  */
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import type * as ConfigProvider from "effect/ConfigProvider"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Edition from "./internal/edition.js"
@@ -29,7 +30,7 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class Sandbox extends Edition.Service<Sandbox, Service>()("@tokenkeeper/sandbox/Sandbox") {}
+export class Sandbox extends Context.Tag("@tokenkeeper/sandbox/Sandbox")<Sandbox, Service>() {}
 
 /**
  * Options per emulator, e.g. `{ localpayment: { accessLifetime: 2 } }`.
@@ -86,7 +87,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, HttpServerEr
  * @category layers
  */
 export const layer = (options?: Options): Layer.Layer<Sandbox, HttpServerError.ServeError> =>
-  Edition.scopedLayer(Sandbox, make(options))
+  Layer.scoped(Sandbox, make(options))
 
 /**
  * The environment a program needs to use the emulators: base URLs and credentials, secrets in

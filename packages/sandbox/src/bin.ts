@@ -16,7 +16,7 @@ import * as Edition from "./internal/edition.js"
 import * as Sandbox from "./Sandbox.js"
 
 const program = Effect.gen(function*() {
-  const base = yield* Edition.portConfig("SANDBOX_PORT_BASE").pipe(Config.withDefault(4010))
+  const base = yield* Config.port("SANDBOX_PORT_BASE").pipe(Config.withDefault(4010))
   const sandbox = yield* Sandbox.make({
     localpayment: { port: base },
     paysecurez: { port: base + 10 },

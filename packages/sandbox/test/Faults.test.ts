@@ -5,7 +5,7 @@ import * as Partner from "@tokenkeeper/sandbox/Partner"
 import * as PaySecurez from "@tokenkeeper/sandbox/PaySecurez"
 import { Effect, Fiber, Option, Redacted, Schedule } from "effect"
 import { bearer, Client, get, json, post } from "./support.js"
-import { fork, isTransportError } from "./support/edition.js"
+import { isTransportError } from "./support/edition.js"
 
 const credentials = (ps: PaySecurez.Service) => ({
   json: { client_id: ps.clientId, client_secret: Redacted.value(ps.clientSecret) }
@@ -15,8 +15,8 @@ const tokenRequest = (ps: PaySecurez.Service) => post(`${ps.baseUrl}/api/token`,
 
 layer(Client, { excludeTestServices: true })("Faults", (it) => {
   describe("injected on token requests", () => {
-    it.effect("statuses answer with the provider's body; 429 and 503 carry Retry-After", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("statuses answer with the provider's body; 429 and 503 carry Retry-After", () =>
+      Effect.gen(function*() {
         const ps = yield* PaySecurez.make()
         yield* ps.control.fail(Control.status(500))
         yield* ps.control.fail(Control.status(502))
@@ -40,10 +40,10 @@ layer(Client, { excludeTestServices: true })("Faults", (it) => {
         )
         assert.deepStrictEqual((yield* ps.control.counters).token, { ok: 1, rejected: 0, fault: 5 })
         assert.deepStrictEqual(yield* ps.control.tokenRequests, { login: 6, refresh: 0 })
-      })))
+      }))
 
-    it.effect("each provider throttles and fails in its framework's words", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("each provider throttles and fails in its framework's words", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make()
         yield* lp.control.fail(Control.status(429, { retryAfter: 3 }))
         yield* lp.control.fail(Control.status(500))
@@ -62,10 +62,10 @@ layer(Client, { excludeTestServices: true })("Faults", (it) => {
         const refresh = yield* post(`${partner.baseUrl}/api/oauth/token`, { json: { grant_type: "refresh_token" } })
         assert.strictEqual(refresh.status, 429)
         assert.deepStrictEqual(yield* partner.control.tokenRequests, { login: 1, refresh: 1 })
-      })))
+      }))
 
-    it.effect("hit the next N token requests only, never a resource", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("hit the next N token requests only, never a resource", () =>
+      Effect.gen(function*() {
         const ps = yield* PaySecurez.make()
         const token = json(yield* tokenRequest(ps)).access_token
         yield* ps.control.fail(Control.status(503), 2)
@@ -74,16 +74,16 @@ layer(Client, { excludeTestServices: true })("Faults", (it) => {
         const statuses = []
         for (let i = 0; i < 3; i++) statuses.push((yield* tokenRequest(ps)).status)
         assert.deepStrictEqual(statuses, [503, 503, 200])
-      })))
+      }))
 
-    it.effect("a stall outlasts a client's timeout, and is cut when the emulator shuts down", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("a stall outlasts a client's timeout, and is cut when the emulator shuts down", () =>
+      Effect.gen(function*() {
         const pending = yield* Effect.scoped(Effect.gen(function*() {
           const ps = yield* PaySecurez.make()
           yield* ps.control.fail(Control.stall, 2)
           const timedOut = yield* Effect.timeoutOption(tokenRequest(ps), "200 millis")
           assert.isTrue(Option.isNone(timedOut))
-          const pending = yield* fork(tokenRequest(ps))
+          const pending = yield* Effect.fork(tokenRequest(ps))
           // wait until the emulator holds the second request
           yield* ps.control.counters.pipe(
             Effect.repeat({ until: (c) => c.token.fault === 2, schedule: Schedule.spaced("10 millis") })
@@ -92,19 +92,19 @@ layer(Client, { excludeTestServices: true })("Faults", (it) => {
         }))
         const cut = yield* Effect.flip(Fiber.join(pending))
         assert.isTrue(isTransportError(cut))
-      })))
+      }))
 
-    it.effect("a connection reset is a transport error at the client", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("a connection reset is a transport error at the client", () =>
+      Effect.gen(function*() {
         const ps = yield* PaySecurez.make()
         yield* ps.control.fail(Control.connectionReset)
         const reset = yield* Effect.flip(tokenRequest(ps))
         assert.isTrue(isTransportError(reset))
         assert.strictEqual((yield* tokenRequest(ps)).status, 200)
-      })))
+      }))
 
-    it.effect("bodies a client must not trust: malformed JSON, an HTML page, the wrong shape, a huge body", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("bodies a client must not trust: malformed JSON, an HTML page, the wrong shape, a huge body", () =>
+      Effect.gen(function*() {
         const ps = yield* PaySecurez.make()
         yield* ps.control.fail(Control.malformedJson)
         yield* ps.control.fail(Control.htmlError)
@@ -131,11 +131,11 @@ layer(Client, { excludeTestServices: true })("Faults", (it) => {
         assert.strictEqual(large.body.length, 5 * 1024 * 1024)
         assert.notProperty(json(large), "access_token")
         assert.strictEqual((yield* tokenRequest(ps)).body.length, 1000)
-      })))
+      }))
   })
 
-  it.effect("an outage answers 503 to every token request until it is switched off", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("an outage answers 503 to every token request until it is switched off", () =>
+    Effect.gen(function*() {
       const lp = yield* Localpayment.make()
       const login = { json: { username: lp.username, password: Redacted.value(lp.password) } }
       const { access, refresh } = json(yield* post(`${lp.baseUrl}/api/token/`, login))
@@ -154,18 +154,18 @@ layer(Client, { excludeTestServices: true })("Faults", (it) => {
         refresh: { ok: 0, rejected: 0, fault: 1 },
         resource: { ok: 1, rejected: 0, fault: 0 }
       })
-    })))
+    }))
 
-  it.effect("latency delays every provider request", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("latency delays every provider request", () =>
+    Effect.gen(function*() {
       const ps = yield* PaySecurez.make({ latency: 150 })
       const start = Date.now()
       assert.strictEqual((yield* tokenRequest(ps)).status, 200)
       assert.isAtLeast(Date.now() - start, 140)
-    })))
+    }))
 
-  it.effect("reset restores the start: settings, faults, outage, counters, blacklist", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("reset restores the start: settings, faults, outage, counters, blacklist", () =>
+    Effect.gen(function*() {
       const lp = yield* Localpayment.make({ rotation: true })
       const login = { json: { username: lp.username, password: Redacted.value(lp.password) } }
       const { refresh } = json(yield* post(`${lp.baseUrl}/api/token/`, login))
@@ -178,10 +178,10 @@ layer(Client, { excludeTestServices: true })("Faults", (it) => {
       assert.strictEqual((yield* lp.control.settings).accessLifetime, 300)
       // the blacklisted refresh token is accepted again (and blacklisted again)
       assert.strictEqual((yield* post(`${lp.baseUrl}/api/token/refresh/`, { json: { refresh } })).status, 200)
-    })))
+    }))
 
-  it.effect("the admin routes drive the same controls over HTTP", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("the admin routes drive the same controls over HTTP", () =>
+    Effect.gen(function*() {
       const ps = yield* PaySecurez.make()
       const admin = (path: string, body?: unknown) =>
         post(`${ps.baseUrl}/__sandbox/${path}`, body === undefined ? {} : { json: body })
@@ -234,5 +234,5 @@ layer(Client, { excludeTestServices: true })("Faults", (it) => {
       assert.property(json(bad), "error")
       const badSettings = yield* admin("configure", { accessLifetime: -1 })
       assert.strictEqual(badSettings.status, 400)
-    })))
+    }))
 })

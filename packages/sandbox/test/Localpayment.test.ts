@@ -22,8 +22,8 @@ const accessNotValid = "{\"detail\":\"Given token not valid for any token type\"
 
 layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
   describe("POST /api/token/", () => {
-    it.effect("answers a pair of HS256 JWTs with simplejwt's claims and default lifetimes", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("answers a pair of HS256 JWTs with simplejwt's claims and default lifetimes", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make()
         const reply = yield* post(`${lp.baseUrl}/api/token/`, credentials(lp))
         assert.strictEqual(reply.status, 200)
@@ -39,10 +39,10 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         assert.strictEqual(access.claims.exp - access.claims.iat, 300)
         assert.strictEqual(refresh.claims.exp - refresh.claims.iat, 86_400)
         assert.closeTo(access.claims.iat, nowSeconds(), 5)
-      })))
+      }))
 
-    it.effect("logs in each account to its own tokens, and counts a call made with another account's token", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("logs in each account to its own tokens, and counts a call made with another account's token", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make({
           accounts: { "merchant-2": Redacted.make("pw-2"), "merchant-3": Redacted.make("pw-3") }
         })
@@ -74,26 +74,26 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         assert.strictEqual(yield* lp.control.crossAccount, 2)
         yield* lp.control.resetCounters
         assert.strictEqual(yield* lp.control.crossAccount, 0)
-      })))
+      }))
 
-    it.effect("accepts form bodies too, as DRF's FormParser does", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("accepts form bodies too, as DRF's FormParser does", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make()
         const reply = yield* post(`${lp.baseUrl}/api/token/`, { form: credentials(lp).json })
         assert.strictEqual(reply.status, 200)
-      })))
+      }))
 
-    it.effect("refuses wrong credentials with simplejwt's 401", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("refuses wrong credentials with simplejwt's 401", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make()
         const reply = yield* post(`${lp.baseUrl}/api/token/`, { json: { username: lp.username, password: "nope" } })
         assert.strictEqual(reply.status, 401)
         assert.strictEqual(reply.body, "{\"detail\":\"No active account found with the given credentials\"}")
         assert.strictEqual(reply.headers["www-authenticate"], challenge)
-      })))
+      }))
 
-    it.effect("names every missing or invalid field, as DRF's serializer does", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("names every missing or invalid field, as DRF's serializer does", () =>
+      Effect.gen(function*() {
         const { baseUrl } = yield* Localpayment.make()
         const url = `${baseUrl}/api/token/`
         const cases: ReadonlyArray<[unknown, string]> = [
@@ -115,10 +115,10 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         const empty = yield* post(url)
         assert.strictEqual(empty.status, 400)
         assert.strictEqual(empty.body, cases[0][1])
-      })))
+      }))
 
-    it.effect("answers junk JSON with 400 and a wrong content type with 415", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("answers junk JSON with 400 and a wrong content type with 415", () =>
+      Effect.gen(function*() {
         const { baseUrl } = yield* Localpayment.make()
         const url = `${baseUrl}/api/token/`
         const junk = yield* post(url, { text: "not json", contentType: "application/json" })
@@ -129,10 +129,10 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         const text = yield* post(url, { text: "username=a", contentType: "text/plain" })
         assert.strictEqual(text.status, 415)
         assert.strictEqual(text.body, "{\"detail\":\"Unsupported media type \\\"text/plain\\\" in request.\"}")
-      })))
+      }))
 
-    it.effect("answers 403 to every token request when the IP is not whitelisted", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("answers 403 to every token request when the IP is not whitelisted", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make({ forbidden: true })
         const reply = yield* post(`${lp.baseUrl}/api/token/`, credentials(lp))
         assert.strictEqual(reply.status, 403)
@@ -144,10 +144,10 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
           refresh: { ok: 0, rejected: 1, fault: 0 },
           resource: { ok: 0, rejected: 0, fault: 0 }
         })
-      })))
+      }))
 
-    it.effect("stamps tokens with its own clock, offset included", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("stamps tokens with its own clock, offset included", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make({ clockOffset: -3600 })
         const reply = yield* post(`${lp.baseUrl}/api/token/`, credentials(lp))
         const { access } = json(reply) as { access: string }
@@ -161,12 +161,12 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         })
         assert.strictEqual(checked.status, 200)
         assert.closeTo(Date.parse(checked.headers["date"]!) / 1000, nowSeconds() - 3600, 5)
-      })))
+      }))
   })
 
   describe("POST /api/token/refresh/", () => {
-    it.effect("answers only a new access token without rotation; the refresh token stays usable", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("answers only a new access token without rotation; the refresh token stays usable", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make()
         const { refresh } = yield* login(lp)
         for (let i = 0; i < 2; i++) {
@@ -176,10 +176,10 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
           assert.strictEqual(jwt(json(reply).access).claims.token_type, "access")
         }
         assert.deepStrictEqual(yield* lp.control.tokenRequests, { login: 1, refresh: 2 })
-      })))
+      }))
 
-    it.effect("with rotation and blacklisting, answers a new pair and refuses the old refresh token", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("with rotation and blacklisting, answers a new pair and refuses the old refresh token", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make({ rotation: true })
         const first = yield* login(lp)
         const reply = yield* post(`${lp.baseUrl}/api/token/refresh/`, { json: { refresh: first.refresh } })
@@ -191,19 +191,19 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         assert.strictEqual(reused.body, "{\"detail\":\"Token is blacklisted\",\"code\":\"token_not_valid\"}")
         const next = yield* post(`${lp.baseUrl}/api/token/refresh/`, { json: { refresh: json(reply).refresh } })
         assert.strictEqual(next.status, 200)
-      })))
+      }))
 
-    it.effect("with rotation but no blacklisting, the old refresh token still works", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("with rotation but no blacklisting, the old refresh token still works", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make({ rotation: true, blacklist: false })
         const { refresh } = yield* login(lp)
         yield* post(`${lp.baseUrl}/api/token/refresh/`, { json: { refresh } })
         const again = yield* post(`${lp.baseUrl}/api/token/refresh/`, { json: { refresh } })
         assert.strictEqual(again.status, 200)
-      })))
+      }))
 
-    it.effect("a refreshed access token carries the refresh token's iat, as simplejwt before 5.5 does", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("a refreshed access token carries the refresh token's iat, as simplejwt before 5.5 does", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make({ rotation: true, blacklist: true })
         const first = yield* login(lp)
         yield* Effect.sleep(Math.max(0, (jwt(first.access).claims.iat + 1) * 1000 + 50 - Date.now()))
@@ -217,10 +217,10 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         assert.isAbove(rotated.iat, access.iat)
         const again = json(yield* post(`${lp.baseUrl}/api/token/refresh/`, { json: { refresh: refreshed.refresh } }))
         assert.strictEqual(jwt(again.access).claims.iat, rotated.iat)
-      })))
+      }))
 
-    it.effect("with refreshedIat fresh (simplejwt 5.5 and later), a refreshed access token has its own iat", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("with refreshedIat fresh (simplejwt 5.5 and later), a refreshed access token has its own iat", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make({ refreshedIat: "fresh" })
         const first = yield* login(lp)
         yield* Effect.sleep(Math.max(0, (jwt(first.access).claims.iat + 1) * 1000 + 50 - Date.now()))
@@ -228,10 +228,10 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         const access = jwt(refreshed.access).claims
         assert.isAbove(access.iat, jwt(first.refresh).claims.iat)
         assert.strictEqual(access.exp - access.iat, 300)
-      })))
+      }))
 
-    it.effect("refuses a forged, foreign, access or expired token as invalid", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("refuses a forged, foreign, access or expired token as invalid", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make({ refreshLifetime: 1 })
         const other = yield* Localpayment.make()
         const { access, refresh } = yield* login(lp)
@@ -247,12 +247,12 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         assert.strictEqual(expired.body, refreshNotValid)
         const missing = yield* post(`${lp.baseUrl}/api/token/refresh/`, { json: {} })
         assert.strictEqual(missing.body, "{\"refresh\":[\"This field is required.\"]}")
-      })))
+      }))
   })
 
   describe("POST /api/validation/document", () => {
-    it.effect("answers 200 to a valid access token", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("answers 200 to a valid access token", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make()
         const { access } = yield* login(lp)
         const reply = yield* post(`${lp.baseUrl}/api/validation/document`, { json: document, headers: bearer(access) })
@@ -264,10 +264,10 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         })
         assert.strictEqual(invalid.status, 400)
         assert.strictEqual(invalid.body, "{\"document\":[\"This field is required.\"]}")
-      })))
+      }))
 
-    it.effect("refuses a missing, malformed, refresh, expired or revoked token with DRF's bodies", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("refuses a missing, malformed, refresh, expired or revoked token with DRF's bodies", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make()
         const url = `${lp.baseUrl}/api/validation/document`
         const none = yield* post(url, { json: document })
@@ -299,10 +299,10 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         const revoked = yield* post(url, { json: document, headers: bearer(access) })
         assert.strictEqual(revoked.body, accessNotValid)
         assert.deepStrictEqual((yield* lp.control.counters).resource, { ok: 2, rejected: 6, fault: 0 })
-      })))
+      }))
 
-    it.effect("an access token expires in real time at its whole-second exp", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("an access token expires in real time at its whole-second exp", () =>
+      Effect.gen(function*() {
         const lp = yield* Localpayment.make({ accessLifetime: 1 })
         const { access } = yield* login(lp)
         assert.strictEqual(jwt(access).claims.exp - jwt(access).claims.iat, 1)
@@ -313,11 +313,11 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
         })
         assert.strictEqual(expired.status, 401)
         assert.strictEqual(expired.body, accessNotValid)
-      })))
+      }))
   })
 
-  it.effect("answers unknown routes and methods as Django does", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("answers unknown routes and methods as Django does", () =>
+    Effect.gen(function*() {
       const { baseUrl } = yield* Localpayment.make()
       const method = yield* get(`${baseUrl}/api/token/`)
       assert.strictEqual(method.status, 405)
@@ -330,5 +330,5 @@ layer(Client, { excludeTestServices: true })("Localpayment", (it) => {
       const slash = yield* post(`${baseUrl}/api/token`, { json: {} })
       assert.strictEqual(slash.status, 301)
       assert.strictEqual(slash.headers["location"], "/api/token/")
-    })))
+    }))
 })

@@ -32,8 +32,8 @@ const unauthenticated = "{\"message\":\"Unauthenticated.\"}"
 
 layer(Client, { excludeTestServices: true })("Partner", (it) => {
   describe("POST /api/oauth/token", () => {
-    it.effect("answers the seed's JSON request with Passport's response and an RS256 JWT", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("answers the seed's JSON request with Passport's response and an RS256 JWT", () =>
+      Effect.gen(function*() {
         const partner = yield* Partner.make()
         const reply = yield* post(`${partner.baseUrl}/api/oauth/token`, { json: seedBody(partner) })
         assert.strictEqual(reply.status, 200)
@@ -58,10 +58,10 @@ layer(Client, { excludeTestServices: true })("Partner", (it) => {
           Buffer.from(signature, "base64url")
         )
         assert.isTrue(verified)
-      })))
+      }))
 
-    it.effect("speaks RFC 6749 too: form bodies, client authentication by HTTP Basic, scopes", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("speaks RFC 6749 too: form bodies, client authentication by HTTP Basic, scopes", () =>
+      Effect.gen(function*() {
         const partner = yield* Partner.make()
         const url = `${partner.baseUrl}/api/oauth/token`
         const basic = `Basic ${Buffer.from(`${partner.clientId}:${secret(partner)}`).toString("base64")}`
@@ -84,10 +84,10 @@ layer(Client, { excludeTestServices: true })("Partner", (it) => {
             message: "The requested scope is invalid, unknown, or malformed"
           })
         )
-      })))
+      }))
 
-    it.effect("refuses bad clients and bad requests with league's payloads", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("refuses bad clients and bad requests with league's payloads", () =>
+      Effect.gen(function*() {
         const partner = yield* Partner.make()
         const url = `${partner.baseUrl}/api/oauth/token`
         const wrong = yield* post(url, { json: { ...seedBody(partner), client_secret: "nope" } })
@@ -129,10 +129,10 @@ layer(Client, { excludeTestServices: true })("Partner", (it) => {
           assert.strictEqual(reply.status, 400)
           assert.strictEqual(reply.body, unsupportedGrantType)
         }
-      })))
+      }))
 
-    it.effect("with issueRefreshTokens, hands out refresh tokens that work once", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("with issueRefreshTokens, hands out refresh tokens that work once", () =>
+      Effect.gen(function*() {
         const partner = yield* Partner.make({ issueRefreshTokens: true })
         const first = yield* token(partner)
         assert.deepStrictEqual(Object.keys(first), ["token_type", "expires_in", "access_token", "refresh_token"])
@@ -161,12 +161,55 @@ layer(Client, { excludeTestServices: true })("Partner", (it) => {
         )
         assert.strictEqual(json(yield* refresh("def50200junk")).hint, "Cannot decrypt the refresh token")
         assert.deepStrictEqual(yield* partner.control.tokenRequests, { login: 1, refresh: 3 })
-      })))
+      }))
+  })
+
+  describe("several clients", () => {
+    it.scoped("each client authenticates with its own secret, gets its own tokens and redeems only its own", () =>
+      Effect.gen(function*() {
+        const partner = yield* Partner.make({
+          issueRefreshTokens: true,
+          clients: { "client-b": Redacted.make("secret-b") }
+        })
+        const url = `${partner.baseUrl}/api/oauth/token`
+        const request = (clientId: string, clientSecret: string, extra: Record<string, string> = {}) =>
+          post(url, {
+            form: { grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret, ...extra }
+          })
+        const a = json(yield* request(partner.clientId, secret(partner)))
+        const b = json(yield* request("client-b", "secret-b"))
+        assert.strictEqual(jwt(a.access_token).claims.aud, partner.clientId)
+        assert.strictEqual(jwt(b.access_token).claims.aud, "client-b")
+        // Another client's secret, an unknown client, a name every object has: refused.
+        for (
+          const [id, secretOf] of [["client-b", secret(partner)], [partner.clientId, "secret-b"], ["toString", ""]]
+        ) {
+          const refused = yield* request(id, secretOf)
+          assert.strictEqual(refused.status, 401)
+          assert.strictEqual(refused.body, invalidClient)
+        }
+        // A refresh token redeemed by another client: refused, and still good for its own.
+        const refresh = (clientId: string, clientSecret: string) =>
+          request(clientId, clientSecret, { grant_type: "refresh_token", refresh_token: a.refresh_token })
+        const stolen = yield* refresh("client-b", "secret-b")
+        assert.strictEqual(stolen.status, 400)
+        assert.strictEqual(json(stolen).hint, "Token is not linked to client")
+        assert.strictEqual((yield* refresh(partner.clientId, secret(partner))).status, 200)
+
+        // A resource call naming one client with the other's token is counted.
+        const bookings = `${partner.baseUrl}/api/bookings`
+        const call = (token: string, account: string) =>
+          get(bookings, { headers: { ...bearer(token), "x-sandbox-account": account } })
+        assert.strictEqual((yield* call(b.access_token, "client-b")).status, 200)
+        assert.strictEqual(yield* partner.control.crossAccount, 0)
+        assert.strictEqual((yield* call(b.access_token, partner.clientId)).status, 200)
+        assert.strictEqual(yield* partner.control.crossAccount, 1)
+      }))
   })
 
   describe("GET /api/bookings", () => {
-    it.effect("answers a list to a valid token, Laravel's 401 otherwise", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("answers a list to a valid token, Laravel's 401 otherwise", () =>
+      Effect.gen(function*() {
         const partner = yield* Partner.make()
         const url = `${partner.baseUrl}/api/bookings`
         const { access_token } = yield* token(partner)
@@ -183,10 +226,10 @@ layer(Client, { excludeTestServices: true })("Partner", (it) => {
           yield* partner.control.configure({ clockOffset })
           assert.strictEqual((yield* get(url, { headers: bearer(access_token) })).body, unauthenticated)
         }
-      })))
+      }))
 
-    it.effect("accepts opaque tokens when configured so, until they are revoked", () =>
-      Effect.scoped(Effect.gen(function*() {
+    it.scoped("accepts opaque tokens when configured so, until they are revoked", () =>
+      Effect.gen(function*() {
         const partner = yield* Partner.make({ opaqueTokens: true })
         const { access_token } = yield* token(partner)
         assert.strictEqual(access_token.split(".").length, 1)
@@ -194,11 +237,11 @@ layer(Client, { excludeTestServices: true })("Partner", (it) => {
         assert.strictEqual((yield* get(url, { headers: bearer(access_token) })).status, 200)
         yield* partner.control.revokeAccessTokens
         assert.strictEqual((yield* get(url, { headers: bearer(access_token) })).body, unauthenticated)
-      })))
+      }))
   })
 
-  it.effect("unknown routes and methods answer as Laravel does", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("unknown routes and methods answer as Laravel does", () =>
+    Effect.gen(function*() {
       const partner = yield* Partner.make()
       const method = yield* get(`${partner.baseUrl}/api/oauth/token`)
       assert.strictEqual(method.status, 405)
@@ -209,5 +252,5 @@ layer(Client, { excludeTestServices: true })("Partner", (it) => {
       const missing = yield* get(`${partner.baseUrl}/api/nothing`)
       assert.strictEqual(missing.status, 404)
       assert.strictEqual(missing.body, "{\"message\":\"The route api/nothing could not be found.\"}")
-    })))
+    }))
 })

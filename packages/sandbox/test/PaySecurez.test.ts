@@ -13,8 +13,8 @@ const token = (ps: PaySecurez.Service) =>
 const invalidToken = "{\"statusCode\":401,\"message\":\"Unauthorized\",\"error\":\"Invalid or expired token\"}"
 
 layer(Client, { excludeTestServices: true })("PaySecurez", (it) => {
-  it.effect("POST /api/token answers the documented token response", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("POST /api/token answers the documented token response", () =>
+    Effect.gen(function*() {
       const ps = yield* PaySecurez.make()
       const reply = yield* post(`${ps.baseUrl}/api/token`, credentials(ps))
       assert.strictEqual(reply.status, 200)
@@ -26,10 +26,10 @@ layer(Client, { excludeTestServices: true })("PaySecurez", (it) => {
       assert.closeTo(claims.exp - claims.iat, 1800, 0.001)
       const form = yield* post(`${ps.baseUrl}/api/token`, { form: credentials(ps).json })
       assert.strictEqual(form.status, 200)
-    })))
+    }))
 
-  it.effect("expires_in can state something else than the lifetime the resources enforce", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("expires_in can state something else than the lifetime the resources enforce", () =>
+    Effect.gen(function*() {
       const ps = yield* PaySecurez.make({ accessLifetime: 0.3, expiresIn: 3600 })
       const reply = yield* post(`${ps.baseUrl}/api/token`, credentials(ps))
       assert.strictEqual(json(reply).expires_in, 3600)
@@ -39,10 +39,10 @@ layer(Client, { excludeTestServices: true })("PaySecurez", (it) => {
       })
       assert.strictEqual(expired.status, 401)
       assert.strictEqual(expired.body, invalidToken)
-    })))
+    }))
 
-  it.effect("refuses wrong credentials, missing fields and junk JSON", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("refuses wrong credentials, missing fields and junk JSON", () =>
+    Effect.gen(function*() {
       const ps = yield* PaySecurez.make()
       const url = `${ps.baseUrl}/api/token`
       const wrong = yield* post(url, { json: { client_id: ps.clientId, client_secret: "nope" } })
@@ -64,10 +64,10 @@ layer(Client, { excludeTestServices: true })("PaySecurez", (it) => {
       assert.strictEqual(junk.status, 400)
       assert.deepStrictEqual(Object.keys(json(junk)), ["statusCode", "message", "error"])
       assert.include(json(junk).error, "JSON")
-    })))
+    }))
 
-  it.effect("transactions: created with a token, then their status read", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("transactions: created with a token, then their status read", () =>
+    Effect.gen(function*() {
       const ps = yield* PaySecurez.make()
       const headers = bearer(yield* token(ps))
       const created = yield* post(`${ps.baseUrl}/api/v1/transactions`, {
@@ -83,10 +83,10 @@ layer(Client, { excludeTestServices: true })("PaySecurez", (it) => {
       const unknown = yield* get(`${ps.baseUrl}/api/v1/transactions/TX404/status`, { headers })
       assert.strictEqual(unknown.status, 404)
       assert.strictEqual(yield* Effect.map(ps.control.counters, (c) => c.resource.ok), 2)
-    })))
+    }))
 
-  it.effect("resources refuse a missing, forged or revoked token with the documented 401", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("resources refuse a missing, forged or revoked token with the documented 401", () =>
+    Effect.gen(function*() {
       const ps = yield* PaySecurez.make()
       const url = `${ps.baseUrl}/api/v1/transactions`
       assert.strictEqual((yield* post(url, { json: {} })).body, invalidToken)
@@ -96,10 +96,10 @@ layer(Client, { excludeTestServices: true })("PaySecurez", (it) => {
       const revoked = yield* post(url, { json: {}, headers: bearer(valid) })
       assert.strictEqual(revoked.status, 401)
       assert.strictEqual(revoked.body, invalidToken)
-    })))
+    }))
 
-  it.effect("single-use tokens are accepted once", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("single-use tokens are accepted once", () =>
+    Effect.gen(function*() {
       const ps = yield* PaySecurez.make({ singleUse: true })
       const headers = bearer(yield* token(ps))
       const first = yield* post(`${ps.baseUrl}/api/v1/transactions`, { json: {}, headers })
@@ -107,10 +107,10 @@ layer(Client, { excludeTestServices: true })("PaySecurez", (it) => {
       const second = yield* get(`${ps.baseUrl}/api/v1/transactions/${json(first).txNo}/status`, { headers })
       assert.strictEqual(second.status, 401)
       assert.strictEqual(second.body, invalidToken)
-    })))
+    }))
 
-  it.effect("unknown routes answer as NestJS does", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("unknown routes answer as NestJS does", () =>
+    Effect.gen(function*() {
       const ps = yield* PaySecurez.make()
       const reply = yield* get(`${ps.baseUrl}/api/token`)
       assert.strictEqual(reply.status, 404)
@@ -118,5 +118,5 @@ layer(Client, { excludeTestServices: true })("PaySecurez", (it) => {
         reply.body,
         "{\"statusCode\":404,\"message\":\"Not Found\",\"error\":\"Cannot GET /api/token\"}"
       )
-    })))
+    }))
 })

@@ -10,8 +10,8 @@ import { Effect, Redacted } from "effect"
 import { bearer, Client, get, json, post, send } from "./support.js"
 
 layer(Client, { excludeTestServices: true })("Routing", (it) => {
-  it.effect("Localpayment (Django): exact paths and case; the query and a `;` part are not the path", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("Localpayment (Django): exact paths and case; the query and a `;` part are not the path", () =>
+    Effect.gen(function*() {
       const lp = yield* Localpayment.make()
       const login = { json: { username: lp.username, password: Redacted.value(lp.password) } }
       assert.strictEqual((yield* post(`${lp.baseUrl}/api/token/?next=%2F`, login)).status, 200)
@@ -23,10 +23,10 @@ layer(Client, { excludeTestServices: true })("Routing", (it) => {
       assert.strictEqual((yield* post(`${lp.baseUrl}//api//token/`, login)).status, 200)
       const malformed = yield* post(`${lp.baseUrl}/api/token/%E0%A4%A`, login)
       assert.strictEqual(malformed.status, 404)
-    })))
+    }))
 
-  it.effect("PaySecurez (Express): any case, one trailing slash, decoded parameters", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("PaySecurez (Express): any case, one trailing slash, decoded parameters", () =>
+    Effect.gen(function*() {
       const ps = yield* PaySecurez.make()
       const credentials = { json: { client_id: ps.clientId, client_secret: Redacted.value(ps.clientSecret) } }
       assert.strictEqual((yield* post(`${ps.baseUrl}/API/Token/`, credentials)).status, 200)
@@ -47,10 +47,10 @@ layer(Client, { excludeTestServices: true })("Routing", (it) => {
       const tooLong = `/api/v1/transactions/${"x".repeat(101)}/status`
       const unrouted = yield* get(`${ps.baseUrl}${tooLong}`, { headers: bearer(token) })
       assert.strictEqual(json(unrouted).error, `Cannot GET ${tooLong}`)
-    })))
+    }))
 
-  it.effect("Partner (Laravel): case counts, a trailing slash does not; HEAD is answered by the GET route", () =>
-    Effect.scoped(Effect.gen(function*() {
+  it.scoped("Partner (Laravel): case counts, a trailing slash does not; HEAD is answered by the GET route", () =>
+    Effect.gen(function*() {
       const partner = yield* Partner.make()
       const body = {
         json: { grant_type: "client_credentials", client_id: partner.clientId, client_secret: "wrong" }
@@ -61,5 +61,5 @@ layer(Client, { excludeTestServices: true })("Routing", (it) => {
       assert.strictEqual(head.status, 401)
       assert.strictEqual(head.body, "")
       assert.strictEqual((yield* send("HEAD", `${partner.baseUrl}/api/oauth/token`)).status, 405)
-    })))
+    }))
 })

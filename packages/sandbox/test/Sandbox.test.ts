@@ -1,10 +1,10 @@
 import { assert, it, layer } from "@effect/vitest"
 import { Sandbox } from "@tokenkeeper/sandbox"
-import { Effect, Layer, Redacted, Stream } from "effect"
+import { Config, Effect, Layer, Redacted, Stream } from "effect"
 import * as ChildProcess from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { Client, json, jwt, post } from "./support.js"
-import { redactedConfig, withConfigProvider } from "./support/edition.js"
+import { withConfigProvider } from "./support/edition.js"
 
 const keys = [
   "LOCALPAYMENT_BASE_URL",
@@ -48,7 +48,7 @@ layer(Layer.merge(Sandbox.layer({ localpayment: { accessLifetime: 2 } }), Client
         assert.deepStrictEqual(Object.keys(env), keys)
         assert.strictEqual(env.PARTNER_BASE_URL, sandbox.partner.baseUrl)
         assert.strictEqual(env.PAYSECUREZ_CLIENT_SECRET, Redacted.value(sandbox.paysecurez.clientSecret))
-        const password = yield* redactedConfig("LOCALPAYMENT_PASSWORD").pipe(
+        const password = yield* Config.redacted("LOCALPAYMENT_PASSWORD").pipe(
           withConfigProvider(Sandbox.configProvider(sandbox))
         )
         assert.strictEqual(Redacted.value(password), env.LOCALPAYMENT_PASSWORD)

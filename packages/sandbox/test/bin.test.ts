@@ -5,21 +5,20 @@ import { Effect } from "effect"
 import { spawn } from "node:child_process"
 import * as Net from "node:net"
 import * as Path from "node:path"
-import { callback } from "./support/edition.js"
 
 const bin = Path.resolve(import.meta.dirname, "../src/bin.ts")
 
 // A loopback port held open for the scope: the sandbox's first port.
 const occupiedPort = Effect.acquireRelease(
-  callback<Net.Server>((resume) => {
+  Effect.async<Net.Server>((resume) => {
     const server = Net.createServer()
     server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
   }),
-  (server) => callback<void>((resume) => void server.close(() => resume(Effect.void)))
+  (server) => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
 ).pipe(Effect.map((server) => (server.address() as Net.AddressInfo).port))
 
 const run = (env: Record<string, string>) =>
-  callback<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }>((resume) => {
+  Effect.async<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }>((resume) => {
     const child = spawn(process.execPath, ["--import", "tsx", bin], {
       env: { ...process.env, ...env, NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"]

@@ -24,7 +24,7 @@ export const send = (method: "GET" | "POST" | "HEAD", url: string, body: Body = 
   Effect.gen(function*() {
     const client = yield* HttpClient.HttpClient
     let request = HttpClientRequest.make(method)(url).pipe(HttpClientRequest.setHeaders(body.headers ?? {}))
-    if (body.json !== undefined) request = Edition.bodyJson(request, body.json)
+    if (body.json !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, body.json)
     if (body.form !== undefined) request = HttpClientRequest.bodyUrlParams(request, body.form)
     if (body.text !== undefined) request = HttpClientRequest.bodyText(request, body.text, body.contentType)
     const response = yield* client.execute(request)

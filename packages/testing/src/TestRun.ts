@@ -1,29 +1,36 @@
 /**
- * Runs an effect on `TestClock` to its end, from one pending sleep to the next, and stops there:
- * no fixed `TestClock.adjust` to guess, and no time spent waking the timeouts an effect left
- * behind (each wake costs real time, as `TestClock` waits for every fiber to suspend). That is
- * what makes a thousand provider histories a few seconds.
+ * Runs an effect to its end on a test clock of its own, from one pending sleep straight to the
+ * next, and stops there: no fixed `TestClock.adjust` to guess, and no time spent waking the
+ * timeouts an effect left behind.
+ *
+ * It does not move `TestClock` itself, because every move of `TestClock` (Effect 3) waits in real
+ * time, a few milliseconds, until every fiber of the test has suspended. Instead the effect runs
+ * on a clock that starts at `TestClock`'s time, and on a scheduler that counts the work its fibers
+ * have left: the clock jumps to the next sleep as soon as that count is zero, with no timer. That
+ * is what makes a thousand provider histories a few seconds.
  *
  * @example
  * ```ts
  * import { TestRun } from "@tokenkeeper/testing"
- * import { Effect, Exit } from "effect"
+ * import { Clock, Effect, Exit } from "effect"
  *
- * // Ten minutes pass on the TestClock, at once
- * export const program = Effect.map(TestRun.toEnd(Effect.sleep("10 minutes")), Exit.isSuccess)
+ * // Ten minutes pass on the run's clock, at once: 600000
+ * export const program = Effect.map(
+ *   TestRun.toEnd(Effect.zipRight(Effect.sleep("10 minutes"), Clock.currentTimeMillis)),
+ *   Exit.getOrElse(() => -1)
+ * )
  * ```
  *
  * @since 0.1.0
  */
-import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
-import * as TestClock from "effect/TestClock"
-import type * as TestServices from "effect/TestServices"
+import type * as Scheduler from "effect/Scheduler"
 
 /**
  * @since 0.1.0
@@ -34,9 +41,117 @@ export interface Options {
   readonly limit?: Duration.DurationInput | undefined
 }
 
+/** Milliseconds, maybe fractional (a sleep of `Duration.nanos`), in nanoseconds. */
+const toNanos = (millis: number): bigint => BigInt(Math.round(millis * 1_000_000))
+
+interface Sleeper {
+  readonly at: number
+  readonly wake: () => void
+}
+
 /**
- * Forks `effect` and moves `TestClock` to each of its sleeps in turn until it ends; interrupts it
- * when it waits past `limit`, or on nothing the clock can end.
+ * The run's clock and scheduler. The scheduler hands every task on to the scheduler the run was
+ * started on, and counts what is scheduled and not yet done.
+ */
+class VirtualTime {
+  now: number
+  /** `now` in nanoseconds, for spans and metrics, which read it often. */
+  nanos: bigint
+  /** Sorted by wake-up time, ties in the order they fell asleep. */
+  readonly sleepers: Array<Sleeper> = []
+  scheduled = 0
+  pending = 0
+  readonly clock: Clock.Clock
+  readonly scheduler: Scheduler.Scheduler
+
+  constructor(start: number, parent: Scheduler.Scheduler) {
+    this.now = start
+    this.nanos = toNanos(start)
+    const clock: Clock.Clock = {
+      [Clock.ClockTypeId]: Clock.ClockTypeId,
+      unsafeCurrentTimeMillis: () => this.now,
+      unsafeCurrentTimeNanos: () => this.nanos,
+      currentTimeMillis: Effect.sync(() => this.now),
+      currentTimeNanos: Effect.sync(() => this.nanos),
+      sleep: (duration) => this.sleep(Duration.toMillis(duration))
+    }
+    this.clock = clock
+    this.scheduler = {
+      shouldYield: (fiber) => parent.shouldYield(fiber),
+      scheduleTask: (task, priority, fiber) => {
+        this.scheduled++
+        this.pending++
+        parent.scheduleTask(
+          () => {
+            try {
+              task()
+            } finally {
+              this.pending--
+            }
+          },
+          priority,
+          fiber
+        )
+      }
+    }
+  }
+
+  sleep(millis: number): Effect.Effect<void> {
+    return Effect.async<void>((resume) => {
+      const at = this.now + millis
+      if (!(at > this.now)) return resume(Effect.void)
+      const sleeper: Sleeper = { at, wake: () => resume(Effect.void) }
+      const index = this.sleepers.findIndex((other) => other.at > at)
+      this.sleepers.splice(index === -1 ? this.sleepers.length : index, 0, sleeper)
+      return Effect.sync(() => {
+        const index = this.sleepers.indexOf(sleeper)
+        if (index !== -1) this.sleepers.splice(index, 1)
+      })
+    })
+  }
+
+  /**
+   * Waits until the run's fibers have no task left, and two turns of the event loop scheduled no
+   * new one: a promise the effect awaits that settles within those turns resumes its fiber first.
+   * A turn is a `setImmediate`, not a timer, so it costs microseconds.
+   */
+  readonly idle: Effect.Effect<void> = Effect.async<void>((resume) => {
+    let seen = this.scheduled
+    let quiet = 0
+    let handle: ReturnType<typeof setImmediate>
+    const check = () => {
+      quiet = this.pending === 0 && this.scheduled === seen ? quiet + 1 : 0
+      if (quiet === 2) return resume(Effect.void)
+      seen = this.scheduled
+      handle = setImmediate(check)
+    }
+    handle = setImmediate(check)
+    return Effect.sync(() => clearImmediate(handle))
+  })
+
+  /** Moves the clock to the earliest sleep and wakes it. */
+  wakeNext(): void {
+    const sleeper = this.sleepers.shift()!
+    this.now = sleeper.at
+    this.nanos = toNanos(sleeper.at)
+    sleeper.wake()
+  }
+}
+
+/** A real `setTimeout(0)`, whatever the fiber's clock. */
+const timer: Effect.Effect<void> = Effect.async<void>((resume) => {
+  const handle = setTimeout(() => resume(Effect.void), 0)
+  return Effect.sync(() => clearTimeout(handle))
+})
+
+/**
+ * Forks `effect` on a clock that starts at the current time and moves to each of its sleeps in
+ * turn, as soon as all its fibers wait, until it ends; interrupts it when it waits past `limit`, or
+ * on nothing the clock can end. `TestClock` stays where it is: the times the effect saw are in
+ * what it recorded (`ScriptedEndpoint`'s calls, `ScriptedResource`'s requests).
+ *
+ * Build what the effect needs inside it (its layers, as `Effect.provide` does): a fiber started
+ * outside sleeps on `TestClock`, which this run does not move.
  *
  * @since 0.1.0
  * @category running
@@ -44,27 +159,32 @@ export interface Options {
 export const toEnd = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
   options: Options = {}
-): Effect.Effect<Exit.Exit<A, E>, never, R | TestServices.TestServices> =>
+): Effect.Effect<Exit.Exit<A, E>, never, R> =>
   Effect.gen(function*() {
     const start = yield* Clock.currentTimeMillis
     const limit = start + Duration.toMillis(options.limit ?? Duration.days(1))
-    const fiber = yield* Effect.fork(effect)
-    let settled = false
+    const time = new VirtualTime(start, yield* FiberRef.get(FiberRef.currentScheduler))
+    const fiber = yield* Effect.fork(effect).pipe(Effect.withClock(time.clock), Effect.withScheduler(time.scheduler))
+    let interrupted = false
+    let waited = false
     while (true) {
+      yield* time.idle
       const exit = yield* Fiber.poll(fiber)
       if (Option.isSome(exit)) return exit.value
-      const now = yield* Clock.currentTimeMillis
-      const pending = Chunk.toReadonlyArray(yield* TestClock.testClockWith((clock) => clock.sleeps))
-        .filter((at) => at > now)
-      if (pending.length === 0 && !settled) {
-        // Nothing scheduled yet: let every fiber run until it suspends, then look again.
-        yield* TestClock.adjust(0)
-        settled = true
-        continue
+      const next = time.sleepers[0]
+      if (next !== undefined && (interrupted || next.at <= limit)) {
+        time.wakeNext()
+        waited = false
+      } else if (!waited) {
+        // Before giving up on it, one real timer for what settles on a timer, once per wait.
+        yield* timer
+        waited = true
+      } else if (!interrupted) {
+        // Its finalizers may still sleep: the clock keeps moving for them.
+        interrupted = true
+        yield* Fiber.interruptFork(fiber)
+      } else {
+        return yield* Fiber.await(fiber)
       }
-      const next = Math.min(...pending)
-      if (pending.length === 0 || next > limit) return yield* Fiber.interrupt(fiber)
-      settled = false
-      yield* TestClock.setTime(next)
     }
   })

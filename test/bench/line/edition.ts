@@ -4,14 +4,9 @@
  * effect4/test/bench/line, with effect4/overlay/test/bench/line/edition.ts in place of this file.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as Effect from "effect/Effect"
 
 /** The line's name in the report. */
 export const line = "Effect 3"
-
-/** Forks `effect` outside the current fiber's scope (Effect 4: `forkDetach`). */
-export const forkDaemon: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<unknown, never, R> =
-  Effect.forkDaemon
 
 /**
  * The client without Effect's per-request span and the trace headers it adds (Effect 4: the

@@ -17,7 +17,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type { EmulatorInfo, HerdRun, HerdRuns, SandboxControl } from "../protocol.js"
 import { median, nowNs, percentileSorted } from "../stats.js"
-import * as Edition from "./edition.js"
 import { tokenRequest } from "./partner.js"
 
 export interface Options {
@@ -62,7 +61,7 @@ const herd = <A, E>(effect: Effect.Effect<A, E>, fibers: number) =>
 const baselineHerd = (fibers: number, roundTripMs: number) =>
   Effect.gen(function*() {
     const renewal = yield* Deferred.make<void>()
-    yield* Edition.forkDaemon(
+    yield* Effect.forkDaemon(
       Effect.andThen(Effect.sleep(Duration.millis(roundTripMs)), Deferred.succeed(renewal, void 0))
     )
     return yield* herd(Deferred.await(renewal), fibers)

@@ -6,7 +6,11 @@
 import { it } from "@effect/vitest"
 import * as fc from "fast-check"
 
-type Values<Arbs extends ReadonlyArray<fc.Arbitrary<any>>> = {
+/** Any of fast-check's arbitraries. */
+export type Arbitrary = fc.Arbitrary<any>
+
+/** The values `arbitraries` give, one a sample. */
+export type Values<Arbs extends ReadonlyArray<Arbitrary>> = {
   -readonly [K in keyof Arbs]: Arbs[K] extends fc.Arbitrary<infer T> ? T : never
 }
 
@@ -17,7 +21,7 @@ export interface Options<Ts> {
 }
 
 /** A synchronous property: it holds unless `self` throws or returns false, for every sample. */
-export const prop = <const Arbs extends ReadonlyArray<fc.Arbitrary<any>>>(
+export const prop = <const Arbs extends ReadonlyArray<Arbitrary>>(
   name: string,
   arbitraries: Arbs,
   self: (values: Values<Arbs>) => boolean | void,

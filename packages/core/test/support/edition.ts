@@ -20,9 +20,8 @@ import * as MetricKeyType from "effect/MetricKeyType"
 import * as MetricState from "effect/MetricState"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
-import type * as Scope from "effect/Scope"
 import * as TestServices from "effect/TestServices"
-import type * as fc from "fast-check"
+import type * as Observed from "./Observed.js"
 
 // --- causes and exits
 
@@ -78,15 +77,8 @@ export const encodeBase64Url: (bytes: Uint8Array | string) => string = Encoding.
 
 // --- logs
 
-/** A log entry as the tests see it: the level's label in capitals ("WARN"), message parts, annotations. */
-export interface LogEntry {
-  readonly level: string
-  readonly message: ReadonlyArray<unknown>
-  readonly annotations: { readonly [key: string]: unknown }
-}
-
 /** A logger that hands each entry to `f`. */
-export const entryLogger = (f: (entry: LogEntry) => void): Logger.Logger<unknown, void> =>
+export const entryLogger = (f: (entry: Observed.LogEntry) => void): Logger.Logger<unknown, void> =>
   Logger.make(({ annotations, logLevel, message }) =>
     f({
       level: logLevel.label,
@@ -95,12 +87,9 @@ export const entryLogger = (f: (entry: LogEntry) => void): Logger.Logger<unknown
     })
   )
 
-/** The levels the tests set as a minimum. */
-export type Level = "All" | "Error"
-
 /** `effect` with `logger` as its only logger, logging from `level` up. */
 export const withLogger =
-  (logger: Logger.Logger<unknown, unknown>, level: Level = "All") =>
+  (logger: Logger.Logger<unknown, unknown>, level: Observed.Level = "All") =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     effect.pipe(
       Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
@@ -109,25 +98,11 @@ export const withLogger =
 
 // --- metrics
 
-/** One metric of the global registry, as an exporter sees it. */
-export interface MetricEntry {
-  readonly name: string
-  readonly description: string | undefined
-  readonly labels: { readonly [key: string]: string }
-  readonly type: "Counter" | "Histogram" | "Other"
-  /** A counter that only counts up. */
-  readonly incremental: boolean
-  /** A counter's value, or a histogram's number of samples. */
-  readonly count: number
-  /** A histogram's bucket boundaries. */
-  readonly boundaries: ReadonlyArray<number>
-}
-
 /** Every metric of the global registry, now. */
-export const metrics: Effect.Effect<ReadonlyArray<MetricEntry>> = Effect.map(
+export const metrics: Effect.Effect<ReadonlyArray<Observed.MetricEntry>> = Effect.map(
   Metric.snapshot,
   (pairs) =>
-    pairs.map(({ metricKey, metricState }): MetricEntry => ({
+    pairs.map(({ metricKey, metricState }): Observed.MetricEntry => ({
       name: metricKey.name,
       description: Option.getOrUndefined(metricKey.description),
       labels: Object.fromEntries(metricKey.tags.map((tag) => [tag.key, tag.value])),
@@ -148,26 +123,11 @@ export const metrics: Effect.Effect<ReadonlyArray<MetricEntry>> = Effect.map(
 
 // --- property tests
 
-/** Options of a property test: vitest's timeout and fast-check's parameters. */
-export interface PropOptions<Ts> {
-  readonly timeout?: number
-  readonly fastCheck?: fc.Parameters<Ts>
-}
-
 /**
  * A property test whose property is an effect, run on the test services (TestClock) with a scope,
  * once per sample. Effect 4's `it.effect.prop` takes Effect's own arbitraries, not fast-check's.
  */
-export const effectProp = <const Arbs extends ReadonlyArray<fc.Arbitrary<any>>, A, E>(
-  name: string,
-  arbitraries: Arbs,
-  self: (values: { [K in keyof Arbs]: Arbs[K] extends fc.Arbitrary<infer T> ? T : never }) => Effect.Effect<
-    A,
-    E,
-    Scope.Scope
-  >,
-  options?: PropOptions<{ [K in keyof Arbs]: Arbs[K] extends fc.Arbitrary<infer T> ? T : never }>
-): void =>
+export const effectProp: Observed.EffectProp = (name, arbitraries, self, options) =>
   it.effect.prop(
     name,
     arbitraries as any,

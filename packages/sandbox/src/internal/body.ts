@@ -72,7 +72,7 @@ export const read: Effect.Effect<Body, never, HttpServerRequest.HttpServerReques
   if (isForm(mediaType)) {
     return yield* parseForm(bytes.value, contentType).pipe(
       Effect.map((value): Body => ({ _tag: "Form", value })),
-      (parsed) => Edition.catchDefect(parsed, () => Effect.succeed<Body>({ _tag: "Unsupported", contentType }))
+      Effect.catchAllDefect(() => Effect.succeed<Body>({ _tag: "Unsupported", contentType }))
     )
   }
   return { _tag: "Unsupported", contentType }

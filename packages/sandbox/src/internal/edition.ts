@@ -2,12 +2,8 @@
 // the Effect 3 side; packages/sandbox/effect4/overlay/src/internal/edition.ts is its Effect 4 twin,
 // with the same names and compatible types. Everything else in the sandbox is written once.
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
-import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
-import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
-import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
@@ -58,29 +54,14 @@ export const decodeUnknown = Schema.decodeUnknown
 
 // ---- HTTP ----
 
-/** @internal */
-export const jsonResponse = HttpServerResponse.unsafeJson
-
 /** Caps the bytes read of a request body (v4: the `MaxBodySize` reference). @internal */
 export const withMaxBodySize = (bytes: number) => HttpIncomingMessage.withMaxBodySize(Option.some(bytes))
 
-/** @internal */
-export const catchDefect = Effect.catchAllDefect
-
-// ---- Services, layers, configuration, running ----
-
-/** A service class: `class X extends Service<X, Shape>()("key") {}` (v3 `Context.Tag`). @internal */
-export const Service = <Self, Shape>() => <const Key extends string>(key: Key) => Context.Tag(key)<Self, Shape>()
-
-/** The layer of a service made by a scoped effect (v4 `Layer.effect`). @internal */
-export const scopedLayer = Layer.scoped
+// ---- Configuration, running ----
 
 /** A `ConfigProvider` over flat `NAME=value` pairs. @internal */
 export const configProvider = (values: Readonly<Record<string, string>>) =>
   ConfigProvider.fromMap(new Map(Object.entries(values)))
-
-/** @internal */
-export const portConfig = Config.port
 
 /**
  * How `runMain` ends the process: exit code 0 unless the program failed, an interruption (Ctrl-C)

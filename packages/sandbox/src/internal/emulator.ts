@@ -201,7 +201,7 @@ const serve = <S, I>(options: {
       Effect.flatMap(options.emulator.now, (arrival) =>
         Effect.map(handle, (response) =>
           HttpServerResponse.setHeader(response, "date", new Date(arrival).toUTCString())))
-    yield* server.serve(dated(Edition.catchDefect(
+    yield* server.serve(dated(Effect.catchAllDefect(
       Effect.flatMap(HttpServerRequest.HttpServerRequest, route),
       (defect) =>
         Effect.as(Effect.logError("sandbox: unexpected defect", defect), options.pages.status(500, undefined))

@@ -64,6 +64,7 @@ export const invalidScope = (scope: string) =>
 // 400 invalid_grant, which is what clients key on: we send the latter, with league's words.
 const refreshHints = {
   Unknown: "Cannot decrypt the refresh token",
+  NotLinked: "Token is not linked to client",
   Expired: "Token has expired",
   Revoked: "Token has been revoked"
 } as const
@@ -112,15 +113,15 @@ const basicAuth = (authorization: string | undefined): [string | undefined, stri
 export const param = (values: Params, name: string, fallback?: unknown) => values[name] ?? fallback
 
 /**
- * league's order: client_id present, client known, secret right.
+ * league's order: client_id present, client known, secret right. Succeeds with the client's id.
  *
  * @internal
  */
 export const authenticateClient = (
-  client: { readonly clientId: string; readonly clientSecret: Redacted.Redacted<string> },
+  secretOf: (clientId: string) => Redacted.Redacted<string> | undefined,
   values: Params,
   authorization: string | undefined
-) => {
+): Effect.Effect<string, HttpServerResponse.HttpServerResponse> => {
   const [user, password] = basicAuth(authorization)
   const clientId = param(values, "client_id", user)
   if (clientId === undefined) return Effect.fail(invalidRequest("client_id"))
@@ -128,10 +129,11 @@ export const authenticateClient = (
   if (clientSecret !== undefined && typeof clientSecret !== "string") {
     return Effect.fail(invalidRequest("client_secret"))
   }
-  if (clientId !== client.clientId || clientSecret !== Redacted.value(client.clientSecret)) {
+  const secret = typeof clientId === "string" ? secretOf(clientId) : undefined
+  if (secret === undefined || clientSecret !== Redacted.value(secret)) {
     return Effect.fail(invalidClient(authorization))
   }
-  return Effect.void
+  return Effect.succeed(clientId as string)
 }
 
 /**

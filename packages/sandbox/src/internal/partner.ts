@@ -45,7 +45,15 @@ const unauthenticated = Reply.json(Message, { message: "Unauthenticated." }, { s
 const seconds = (millis: number) => millis / 1000
 
 const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
-  const issue = (settings: Settings, scopes: ReadonlyArray<string>) =>
+  /** The secret of the settings' client or of one of its other `clients`. */
+  const secretOf = (settings: Settings) => (clientId: string) =>
+    clientId === settings.clientId
+      ? settings.clientSecret
+      : Object.hasOwn(settings.clients, clientId)
+      ? settings.clients[clientId]
+      : undefined
+
+  const issue = (settings: Settings, clientId: string, scopes: ReadonlyArray<string>) =>
     Effect.gen(function*() {
       const now = yield* emulator.now
       const expiresAt = now + settings.accessLifetime * 1000
@@ -53,7 +61,7 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
       const accessToken = settings.opaqueTokens
         ? Crypto.randomBytes(32).toString("hex")
         : Jwt.encode(Claims, signer, {
-          aud: settings.clientId,
+          aud: clientId,
           jti,
           iat: seconds(now),
           nbf: seconds(now),
@@ -61,7 +69,7 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
           sub: "",
           scopes
         })
-      const account = settings.clientId
+      const account = clientId
       yield* emulator.tokens.issueAccess(settings.opaqueTokens ? accessToken : jti, { expiresAt, scopes, account }, now)
       const response = {
         token_type: "Bearer" as const,
@@ -73,7 +81,8 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
       const refreshToken = `def50200${Crypto.randomBytes(96).toString("hex")}`
       yield* emulator.tokens.issueRefresh(refreshToken, {
         expiresAt: now + settings.refreshLifetime * 1000,
-        scopes
+        scopes,
+        account
       }, now)
       return Reply.json(TokenResponse, { ...response, refresh_token: refreshToken }, noStore)
     })
@@ -81,15 +90,15 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
   const clientCredentials = (values: League.Params, authorization: string | undefined) =>
     Effect.gen(function*() {
       const settings = yield* emulator.settings
-      yield* League.authenticateClient(settings, values, authorization)
+      const clientId = yield* League.authenticateClient(secretOf(settings), values, authorization)
       const scopes = yield* League.requestedScopes(values, settings.scopes, settings.defaultScopes)
-      return yield* issue(settings, scopes)
+      return yield* issue(settings, clientId, scopes)
     })
 
   const refreshTokenGrant = (values: League.Params, authorization: string | undefined) =>
     Effect.gen(function*() {
       const settings = yield* emulator.settings
-      yield* League.authenticateClient(settings, values, authorization)
+      const clientId = yield* League.authenticateClient(secretOf(settings), values, authorization)
       const token = League.param(values, "refresh_token")
       if (typeof token !== "string") return yield* Effect.fail(League.invalidRequest("refresh_token"))
       const redeem = (spend: boolean) =>
@@ -101,11 +110,13 @@ const make = (emulator: Emulator.Emulator<Settings>, signer: Jwt.Signer) => {
           )
         )
       const grant = yield* redeem(false)
+      // league refuses a refresh token issued to another client, and leaves it unspent.
+      if (grant.account !== clientId) return yield* Effect.fail(League.invalidRefreshToken("NotLinked"))
       // A narrower scope may be asked for, never a wider one. As in league, a refused scope leaves
       // the refresh token unspent; a concurrent refresh that spends it first makes this one fail.
       const scopes = yield* League.requestedScopes(values, grant.scopes, grant.scopes)
       yield* redeem(true)
-      return yield* issue(settings, scopes)
+      return yield* issue(settings, clientId, scopes)
     })
 
   const token = Effect.gen(function*() {

@@ -1,7 +1,7 @@
 // Small response helpers shared by the emulators.
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Schema from "effect/Schema"
-import * as Edition from "./edition.js"
+import type * as Edition from "./edition.js"
 
 /**
  * A JSON response whose body is `body` encoded by `schema`, keys in the schema's order.
@@ -12,7 +12,7 @@ export const json = <A, I>(
   schema: Edition.Codec<A, I>,
   body: NoInfer<A>,
   options?: HttpServerResponse.Options.WithContentType
-): HttpServerResponse.HttpServerResponse => Edition.jsonResponse(Schema.encodeSync(schema)(body), options)
+): HttpServerResponse.HttpServerResponse => HttpServerResponse.unsafeJson(Schema.encodeSync(schema)(body), options)
 
 /** @internal */
 export const reasons: Readonly<Record<number, string>> = {

@@ -3,13 +3,14 @@
  * rotation, JWT skew and the `iat` quirk), one charge never sends a token the provider would
  * refuse as expired, and never asks for a token again once the provider refused the credentials.
  * It finds the planted bug of `PaymentService.buggy` within fast-check's default 100 runs, and
- * `PaymentService.fixed` passes 1,000 runs (five tests of 200).
+ * `PaymentService.fixed` passes 1,000 runs in one test, in seconds: `TestRun.toEnd` moves each
+ * history's clock with no real-time wait.
  */
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, layer } from "@effect/vitest"
 import type { LocalpaymentClient } from "@tokenkeeper/localpayment"
 import { Arbitraries, Model, ScriptedEndpoint, ScriptedResource, TestRun } from "@tokenkeeper/testing"
 import * as LocalpaymentTest from "@tokenkeeper/testing/LocalpaymentTest"
-import { Effect, Layer, Logger, LogLevel, TestContext } from "effect"
+import { Effect, Layer, Logger, LogLevel, Runtime } from "effect"
 import * as fc from "fast-check"
 import * as PaymentService from "./PaymentService.js"
 
@@ -46,26 +47,23 @@ const property = (service: Service) => (steps: ReadonlyArray<Model.Step>) =>
   })
 
 describe("example: a payment service's property test", () => {
-  // 1,000 random histories in five tests of 200: each wake of TestClock waits in real time for every
-  // fiber to suspend, and on a busy machine a single test of 1,000 runs close to a minute, past what
-  // vitest's worker keeps a test alive for. `EXAMPLE_RUNS` sets the runs of each part.
-  for (const part of [1, 2, 3, 4, 5]) {
+  // In a `layer` block the test services (TestClock and co.) are built once for the 1,000 runs; a
+  // top-level `it.effect.prop` builds them again for each run, about 6 ms of CPU each (17 s of CPU
+  // for this test instead of 10.5 s, measured with /usr/bin/time).
+  layer(Layer.empty)((it) => {
     it.effect.prop(
-      `the fixed service passes provider histories, part ${part} of 5 (200 each, 1,000 in all)`,
+      "the fixed service passes 1,000 provider histories",
       [histories],
       ([steps]) => property(PaymentService.fixed)(steps),
-      { fastCheck: { numRuns: Number(process.env.EXAMPLE_RUNS ?? 200) }, timeout: 120_000 }
+      { fastCheck: { numRuns: Number(process.env.EXAMPLE_RUNS ?? 1_000) }, timeout: 120_000 }
     )
-  }
+  })
 
   it.effect("the property finds the planted bug (retrying Invalid) within the default runs", () =>
     Effect.gen(function*() {
+      const run = Runtime.runPromise(yield* Effect.runtime<never>())
       const details = yield* Effect.promise(() =>
-        fc.check(
-          fc.asyncProperty(histories, (steps) =>
-            Effect.runPromise(property(PaymentService.buggy)(steps).pipe(Effect.provide(TestContext.TestContext)))),
-          { seed: 16 }
-        )
+        fc.check(fc.asyncProperty(histories, (steps) => run(property(PaymentService.buggy)(steps))), { seed: 16 })
       )
       assert.isTrue(details.failed, "the property missed the planted bug")
       assert.isAtMost(details.numRuns, 100)

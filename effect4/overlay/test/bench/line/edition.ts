@@ -9,10 +9,6 @@ import * as HttpClient from "effect/http/HttpClient"
 /** The line's name in the report. */
 export const line = "Effect 4"
 
-/** Forks `effect` outside the current fiber's scope (Effect 3: `forkDaemon`). */
-export const forkDaemon = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<unknown, never, R> =>
-  Effect.forkDetach(effect)
-
 /**
  * The client without Effect's per-request span and the trace headers it adds: Effect 4 reads
  * `TracerDisabledWhen` from the context (Effect 3: `withTracerDisabledWhen`).

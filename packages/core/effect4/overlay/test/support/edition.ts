@@ -19,10 +19,10 @@ import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as References from "effect/References"
 import * as Schedule from "effect/Schedule"
-import type * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import { TestClock, TestConsole } from "effect/testing"
 import * as fc from "fast-check"
+import type * as Observed from "./Observed.js"
 
 // --- causes and exits
 
@@ -97,14 +97,8 @@ export const encodeBase64Url: (bytes: Uint8Array | string) => string = Base64Url
 
 // --- logs
 
-export interface LogEntry {
-  readonly level: string
-  readonly message: ReadonlyArray<unknown>
-  readonly annotations: { readonly [key: string]: unknown }
-}
-
 /** On Effect 4 a level is its name ("Warn"), and the annotations are the fiber's. */
-export const entryLogger = (f: (entry: LogEntry) => void): Logger.Logger<unknown, void> =>
+export const entryLogger = (f: (entry: Observed.LogEntry) => void): Logger.Logger<unknown, void> =>
   Logger.make(({ fiber, logLevel, message }) =>
     f({
       level: logLevel.toUpperCase(),
@@ -113,10 +107,8 @@ export const entryLogger = (f: (entry: LogEntry) => void): Logger.Logger<unknown
     })
   )
 
-export type Level = "All" | "Error"
-
 export const withLogger =
-  (logger: Logger.Logger<unknown, unknown>, level: Level = "All") =>
+  (logger: Logger.Logger<unknown, unknown>, level: Observed.Level = "All") =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     effect.pipe(
       Effect.provide(Logger.layer([logger])),
@@ -125,21 +117,11 @@ export const withLogger =
 
 // --- metrics
 
-export interface MetricEntry {
-  readonly name: string
-  readonly description: string | undefined
-  readonly labels: { readonly [key: string]: string }
-  readonly type: "Counter" | "Histogram" | "Other"
-  readonly incremental: boolean
-  readonly count: number
-  readonly boundaries: ReadonlyArray<number>
-}
-
 /** On Effect 4 a snapshot names a metric by its id, its labels are its attributes. */
-export const metrics: Effect.Effect<ReadonlyArray<MetricEntry>> = Effect.map(
+export const metrics: Effect.Effect<ReadonlyArray<Observed.MetricEntry>> = Effect.map(
   Metric.snapshot,
   (snapshots) =>
-    snapshots.map((snapshot): MetricEntry => ({
+    snapshots.map((snapshot): Observed.MetricEntry => ({
       name: snapshot.id,
       description: snapshot.description,
       labels: { ...snapshot.attributes },
@@ -156,11 +138,6 @@ export const metrics: Effect.Effect<ReadonlyArray<MetricEntry>> = Effect.map(
 
 // --- property tests
 
-export interface PropOptions<Ts> {
-  readonly timeout?: number
-  readonly fastCheck?: fc.Parameters<Ts>
-}
-
 /** The services `it.effect` gives each test on Effect 4. */
 const TestServices = Layer.mergeAll(TestConsole.layer, TestClock.layer())
 
@@ -168,16 +145,7 @@ const TestServices = Layer.mergeAll(TestConsole.layer, TestClock.layer())
  * Effect 4's `it.effect.prop` takes Effect's own arbitraries, not fast-check's: fast-check runs
  * the property here, each sample on fresh test services and in its own scope.
  */
-export const effectProp = <const Arbs extends ReadonlyArray<fc.Arbitrary<any>>, A, E>(
-  name: string,
-  arbitraries: Arbs,
-  self: (values: { [K in keyof Arbs]: Arbs[K] extends fc.Arbitrary<infer T> ? T : never }) => Effect.Effect<
-    A,
-    E,
-    Scope.Scope
-  >,
-  options?: PropOptions<{ [K in keyof Arbs]: Arbs[K] extends fc.Arbitrary<infer T> ? T : never }>
-): void =>
+export const effectProp: Observed.EffectProp = (name, arbitraries, self, options) =>
   it(
     name,
     () =>

@@ -3,13 +3,10 @@
 // types). Everything else in the sandbox is written once.
 import * as ByteSize from "effect/ByteSize"
 import * as Cause from "effect/Cause"
-import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
-import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as References from "effect/References"
@@ -60,29 +57,14 @@ export const decodeUnknown = Schema.decodeUnknownEffect
 
 // ---- HTTP ----
 
-/** @internal */
-export const jsonResponse = HttpServerResponse.jsonUnsafe
-
 /** Caps the bytes read of a request body (v3: `HttpIncomingMessage.withMaxBodySize`). @internal */
 export const withMaxBodySize = (bytes: number) =>
   Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(bytes))
 
-/** @internal */
-export const catchDefect = Effect.catchDefect
-
-// ---- Services, layers, configuration, running ----
-
-/** A service class: `class X extends Service<X, Shape>()("key") {}` (v3 `Context.Tag`). @internal */
-export const Service = Context.Service
-
-/** The layer of a service made by a scoped effect (v3 `Layer.scoped`). @internal */
-export const scopedLayer = Layer.effect
+// ---- Configuration, running ----
 
 /** A `ConfigProvider` over flat `NAME=value` pairs. @internal */
 export const configProvider = (values: Readonly<Record<string, string>>) => ConfigProvider.fromUnknown(values)
-
-/** @internal */
-export const portConfig = Config.Port
 
 /**
  * How `runMain` ends the process: as on Effect 3, exit code 0 after an interruption (Ctrl-C), where

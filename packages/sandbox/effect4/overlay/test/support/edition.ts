@@ -1,11 +1,9 @@
-// What the sandbox's tests do differently on the two Effect lines: this is the Effect 4 side, the
-// twin of packages/sandbox/test/support/edition.ts.
+// What the sandbox's tests do differently on the two Effect lines, beyond scripts/effect4.mjs's
+// renames: this is the Effect 4 side, the twin of packages/sandbox/test/support/edition.ts.
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as HttpClientError from "effect/http/HttpClientError"
-import * as HttpClientRequest from "effect/http/HttpClientRequest"
 
 /**
  * The tests' HTTP client: node:http. @effect/platform-node 4's undici needs Node 22.19 and fails to
@@ -13,21 +11,9 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
  */
 export const Client = NodeHttpClient.layerNodeHttp
 
-/** A JSON body, encoded as it is given. */
-export const bodyJson = HttpClientRequest.bodyJsonUnsafe
-
 /** Whether a client's failure is the transport's: one HttpClientError, its reason a TransportError. */
 export const isTransportError = (error: unknown): boolean =>
   HttpClientError.isHttpClientError(error) && error.reason._tag === "TransportError"
-
-/** Runs an effect in a child fiber of the caller (v3 `Effect.fork`). */
-export const fork = Effect.forkChild
-
-/** An effect completed by a callback (v3 `Effect.async`). */
-export const callback = Effect.callback
-
-/** A redacted configuration value (v3 `Config.redacted`). */
-export const redactedConfig = Config.Redacted
 
 /** Runs an effect with a `ConfigProvider` as its configuration (v3 `Effect.withConfigProvider`). */
 export const withConfigProvider = (provider: ConfigProvider.ConfigProvider) =>
