@@ -4,13 +4,14 @@ import tseslint from "typescript-eslint"
 
 export default tseslint.config(
   // .stryker-tmp and reports hold `pnpm mutate`'s sandboxes (instrumented copies of the sources) and reports.
-  // The Effect 4 editions are generated (scripts/effect4.mjs; listed in .gitignore): linted at their source.
+  // packages/*/effect4/{src,test} are generated from packages/*/{src,test}, and effect4/{test,examples} from
+  // test/ and examples/ (scripts/effect4.mjs): linted there.
   {
     ignores: [
       "packages/*/effect4/src",
       "packages/*/effect4/test",
-      "effect4/test/bench",
-      "effect4/examples/demo",
+      "effect4/test",
+      "effect4/examples",
       "**/build",
       "**/dist",
       "**/docs",

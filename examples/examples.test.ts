@@ -4,10 +4,10 @@
  * whole ConfigProvider, and the environment is filled with bogus provider settings to prove it.
  */
 import { HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { afterAll, assert, beforeAll, describe, it, vi } from "@effect/vitest"
 import { Sandbox } from "@tokenkeeper/sandbox"
 import { Effect, Option, Redacted } from "effect"
+import * as Edition from "./edition.js"
 import * as LocalpaymentDocument from "./localpayment-document.js"
 import * as Marketplace from "./marketplace.js"
 import * as PartnerBookings from "./partner-bookings.js"
@@ -44,11 +44,10 @@ const onSandbox = <A, E, R>(program: Effect.Effect<A, E, R>) =>
       Effect.sync(() => {
         sent.push({ path: new URL(request.url).pathname, authorization: request.headers["authorization"] })
       }))
-    const console = yield* Effect.console
     const result = yield* program.pipe(
       Support.withSandbox(sandbox),
       Effect.provideService(HttpClient.HttpClient, http),
-      Effect.withConsole({ ...console, log: (...args) => Effect.sync(() => void lines.push(args.join(" "))) })
+      Edition.withConsoleLog((...args) => void lines.push(args.join(" ")))
     )
     const secrets = [
       ...sent.flatMap((s) => s.authorization === undefined ? [] : [s.authorization.replace(/^Bearer /, "")]),
@@ -62,11 +61,10 @@ const onSandbox = <A, E, R>(program: Effect.Effect<A, E, R>) =>
       assert.notMatch(line, /eyJ[\w-]{8,}/)
     }
     return { result, lines, sent, sandbox }
-  }).pipe(Effect.provide(NodeHttpClient.layerUndici))
+  }).pipe(Effect.provide(Edition.client))
 
 /** `effect` without its Console.log lines. */
-const quiet = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.flatMap(Effect.console, (console) => Effect.withConsole(effect, { ...console, log: () => Effect.void }))
+const quiet = <A, E, R>(effect: Effect.Effect<A, E, R>) => Edition.withConsoleLog(() => {})(effect)
 
 const printed = (lines: ReadonlyArray<string>, text: string) =>
   assert.isTrue(lines.some((line) => line.includes(text)), `no line with "${text}" in:\n${lines.join("\n")}`)
@@ -160,7 +158,7 @@ describe("examples", () => {
       const again = yield* LocalpaymentDocument.program.pipe(
         Support.withSandbox(sandbox),
         quiet,
-        Effect.provide(NodeHttpClient.layerUndici)
+        Effect.provide(Edition.client)
       )
       assert.deepStrictEqual(again, [200, 200])
     }))
@@ -169,9 +167,9 @@ describe("examples", () => {
     Effect.gen(function*() {
       const sandbox = yield* Sandbox.make()
       const result = yield* TypedErrors.program.pipe(
-        Effect.withConfigProvider(Sandbox.configProvider(sandbox)),
+        Edition.withConfigProvider(Sandbox.configProvider(sandbox)),
         quiet,
-        Effect.provide(NodeHttpClient.layerUndici)
+        Effect.provide(Edition.client)
       )
       assert.deepStrictEqual(result, {
         configured: "ok",

@@ -9,11 +9,11 @@
  * Run: pnpm exec vitest run examples/sandbox-in-your-tests.test.ts
  */
 import { HttpBody, HttpClientResponse } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { assert, layer } from "@effect/vitest"
 import { LocalpaymentClient } from "@tokenkeeper/localpayment"
 import { Sandbox } from "@tokenkeeper/sandbox"
 import { Config, Effect, Layer, Redacted, Schedule } from "effect"
+import * as Edition from "./edition.js"
 
 // Your code under test: it only knows LocalpaymentClient.
 const validateDocument = LocalpaymentClient.post("/api/validation/document", {
@@ -27,12 +27,12 @@ const LocalpaymentOnSandbox = Layer.unwrapEffect(
     Sandbox.Sandbox,
     (sandbox) =>
       LocalpaymentClient.layerConfig({ policy: { retry: Config.succeed(Schedule.recurs(2)) } }).pipe(
-        Layer.provide(Layer.setConfigProvider(Sandbox.configProvider(sandbox)))
+        Layer.provide(Edition.layerConfigProvider(Sandbox.configProvider(sandbox)))
       )
   )
 )
 
-layer(Layer.merge(Sandbox.layer(), NodeHttpClient.layerUndici), { excludeTestServices: true })(
+layer(Layer.merge(Sandbox.layer(), Edition.client), { excludeTestServices: true })(
   "your code against the sandbox",
   (it) => {
     // The sandbox is shared by the tests of this block, which run one after another: reset it first.

@@ -9,6 +9,7 @@
 import type { HttpServerError } from "@effect/platform"
 import { Sandbox } from "@tokenkeeper/sandbox"
 import { Console, Effect } from "effect"
+import * as Edition from "./edition.js"
 
 /** The variables a provider's `layerConfig` needs to reach the real provider. */
 export const env = {
@@ -25,7 +26,7 @@ export const withSandbox =
   (sandbox: Sandbox.Service) => <A, E, R>(program: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     program.pipe(
       Effect.provideService(Sandbox.Sandbox, sandbox),
-      Effect.withConfigProvider(Sandbox.configProvider(sandbox))
+      Edition.withConfigProvider(Sandbox.configProvider(sandbox))
     )
 
 /** One line per emulator that was used: what it answered. */
@@ -51,7 +52,7 @@ export const realOrSandbox =
   (names: ReadonlyArray<string>) =>
   <A, E, R>(program: Effect.Effect<A, E, R>): Effect.Effect<A, E | HttpServerError.ServeError, R> =>
     names.every((name) => (process.env[name] ?? "") !== "")
-      ? Effect.zipRight(Console.log(`Real provider (${names.join(", ")} set)`), program)
+      ? Effect.andThen(Console.log(`Real provider (${names.join(", ")} set)`), program)
       : Effect.scoped(Effect.gen(function*() {
         const sandbox = yield* Sandbox.make()
         yield* Console.log(`In-process sandbox (set ${names.join(", ")} for the real provider)`)

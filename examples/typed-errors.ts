@@ -63,7 +63,7 @@ export const program = Effect.gen(function*() {
       onNone: () => Effect.as(Console.log("Localpayment down: skipped (needs the sandbox)"), "skipped" as const),
       onSome: ({ localpayment: { control } }) =>
         control.outage(true).pipe(
-          Effect.zipRight(scenario("Localpayment down", retryOnce)),
+          Effect.andThen(scenario("Localpayment down", retryOnce)),
           Effect.ensuring(control.outage(false))
         )
     }),

@@ -13,6 +13,7 @@
 // Inside effect4/, `effect` resolves to 4.x, so the same text type-checks and runs on Effect 4.
 import * as Fs from "node:fs"
 import * as Path from "node:path"
+import * as Process from "node:process"
 
 const root = Path.resolve(import.meta.dirname, "..")
 const packagesDir = Path.join(root, "packages")
@@ -94,8 +95,12 @@ const rewrite = (text) =>
       return `${before}effect/http/${module}"`
     })
 
+// Not part of a tree's sources: its installed packages, its build, its own package and project files.
+const notSources = new Set(["node_modules", "build", "dist", "package.json", "tsconfig.json"])
+
 const copyTree = (from, to, header) => {
   for (const entry of Fs.readdirSync(from, { withFileTypes: true })) {
+    if (notSources.has(entry.name)) continue
     const source = Path.join(from, entry.name)
     const target = Path.join(to, entry.name)
     if (entry.isDirectory()) {
@@ -116,6 +121,22 @@ const copyTree = (from, to, header) => {
 
 const generatedFrom = (origin) => `// Generated from ${origin} by scripts/effect4.mjs: edit that file, not this one.\n`
 
+// One file rewritten for the Effect 4 edition, as a user's program would be written against it (the
+// consumer test's Effect 4 project runs test/consumer/app/main.ts so):
+//   node scripts/effect4.mjs --file <from> <to> [--without <region>]...
+// `--without testkit` drops the lines from `// #region testkit` to `// #endregion testkit`: code
+// that has no Effect 4 edition to run on.
+if (Process.argv[2] === "--file") {
+  const [from, to, ...rest] = Process.argv.slice(3)
+  const without = rest.flatMap((arg, i) => rest[i - 1] === "--without" ? [arg] : [])
+  const regions = without.map((name) =>
+    new RegExp(`^[ \\t]*// #region ${name}\\b[^\\n]*\\n[\\s\\S]*?^[ \\t]*// #endregion ${name}\\b[^\\n]*\\n`, "gm")
+  )
+  const text = regions.reduce((text, region) => text.replace(region, ""), Fs.readFileSync(from, "utf8"))
+  Fs.writeFileSync(to, `${generatedFrom(Path.relative(root, Path.resolve(from)))}${rewrite(text)}`)
+  Process.exit(0)
+}
+
 for (const name of Fs.readdirSync(packagesDir)) {
   const pkg = Path.join(packagesDir, name)
   const edition = Path.join(pkg, "effect4")
@@ -130,11 +151,14 @@ for (const name of Fs.readdirSync(packagesDir)) {
   if (Fs.existsSync(overlay)) copyTree(overlay, edition, generatedFrom)
 }
 
-// Programs outside packages/ that run on both lines (the benchmark's line runner, the demo),
-// generated into effect4/ at the same path (test/bench/line → effect4/test/bench/line), where
-// `effect` resolves to 4.x. A file under effect4/overlay/ at that path replaces its Effect 3 twin. A relative import
-// that leaves the tree keeps pointing at the original module: an Effect-free one, written once.
-const trees = ["test/bench/line", "examples/demo"]
+// Modules outside packages/ that run on both lines (the benchmark's line runner, the cross-package
+// suites and their support), generated into effect4/ at the same path (test/bench/line →
+// effect4/test/bench/line), where `effect` resolves to 4.x. A file under effect4/overlay/ at that
+// path replaces its Effect 3 twin. A relative import that leaves every tree keeps pointing at the
+// original module: an Effect-free one, written once.
+const trees = ["test/bench/line", "test/interop", "test/reliability", "test/support", "examples"]
+
+const inTrees = (file) => trees.some((tree) => !Path.relative(Path.join(root, tree), file).startsWith(".."))
 
 const relink = (dir, tree) => {
   for (const entry of Fs.readdirSync(dir, { withFileTypes: true })) {
@@ -146,7 +170,7 @@ const relink = (dir, tree) => {
       /((?:from|import)\s*\(?\s*")(\.\.?\/[^"]*)"/g,
       (whole, before, specifier) => {
         const target = Path.resolve(original, specifier)
-        if (!Path.relative(Path.join(root, tree), target).startsWith("..")) return whole
+        if (inTrees(target)) return whole
         return `${before}${Path.relative(Path.dirname(file), target).split(Path.sep).join("/")}"`
       }
     )
@@ -158,7 +182,7 @@ for (const tree of trees) {
   const to = Path.join(root, "effect4", tree)
   Fs.rmSync(to, { recursive: true, force: true })
   Fs.mkdirSync(to, { recursive: true })
-  copyTree(Path.join(root, tree), to, generatedFrom)
+  if (Fs.existsSync(Path.join(root, tree))) copyTree(Path.join(root, tree), to, generatedFrom)
   const overlay = Path.join(root, "effect4", "overlay", tree)
   if (Fs.existsSync(overlay)) copyTree(overlay, to, generatedFrom)
   relink(to, tree)

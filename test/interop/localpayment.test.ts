@@ -5,7 +5,6 @@
  * so the few waits are real and short; assertions are on the requests the server saw and on
  * what it answered, never on timings.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -19,6 +18,7 @@ import * as LocalpaymentClient from "@tokenkeeper/localpayment/LocalpaymentClien
 import type { Scope } from "effect"
 import { Effect, Layer, Option, Redacted, Ref, Schedule } from "effect"
 import * as Crypto from "node:crypto"
+import * as Edition from "../support/edition.js"
 import * as DjangoServer from "./support/djangoServer.js"
 import * as Requirement from "./support/requirement.js"
 
@@ -36,7 +36,7 @@ const refreshLifetime = 6
  * out still has most of a second left when the server checks it.
  */
 const policy: TokenPolicy.Options = {
-  retry: Schedule.spaced("50 millis").pipe(Schedule.intersect(Schedule.recurs(2))),
+  retry: Edition.both(Schedule.spaced("50 millis"), Schedule.recurs(2)),
   requestTimeout: "10 seconds",
   refreshWindow: "900 millis",
   hardMargin: "700 millis"
@@ -137,7 +137,7 @@ if (Requirement.runs(DjangoServer.installed, DjangoServer.missing)) {
     const { blacklist, rotate } = setting
     const suite = Layer.merge(
       DjangoServer.layer({ accessLifetime, refreshLifetime, rotate, blacklist }),
-      NodeHttpClient.layerUndici
+      Edition.client
     )
 
     layer(suite, { excludeTestServices: true, timeout: "90 seconds" })(

@@ -4,7 +4,6 @@
  * (RFC 8707), its errors, and renewal when its short-lived tokens expire. Counts come from the
  * server's own request log.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, layer } from "@effect/vitest"
 import type * as AccessToken from "@tokenkeeper/core/AccessToken"
@@ -15,10 +14,11 @@ import * as OAuth2Client from "@tokenkeeper/oauth2/OAuth2Client"
 import type { Scope } from "effect"
 import { Effect, Layer, Option, Redacted, Schedule } from "effect"
 import * as Crypto from "node:crypto"
+import * as Edition from "../support/edition.js"
 import * as OidcServer from "./support/oidcServer.js"
 
 const policy: TokenPolicy.Options = {
-  retry: Schedule.spaced("50 millis").pipe(Schedule.intersect(Schedule.recurs(2))),
+  retry: Edition.both(Schedule.spaced("50 millis"), Schedule.recurs(2)),
   requestTimeout: "10 seconds"
 }
 
@@ -67,7 +67,7 @@ const verified = (token: AccessToken.AccessToken, key: Crypto.KeyObject) => {
   return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>
 }
 
-layer(Layer.merge(OidcServer.layer, NodeHttpClient.layerUndici), { excludeTestServices: true, timeout: "60 seconds" })(
+layer(Layer.merge(OidcServer.layer, Edition.client), { excludeTestServices: true, timeout: "60 seconds" })(
   "OAuth2 client credentials against oidc-provider",
   (it) => {
     const test = <A, E>(

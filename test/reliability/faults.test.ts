@@ -2,7 +2,6 @@
 // provider's TokenService over real loopback HTTP. Each run must end in the documented typed
 // error (never a defect, never an unhandled rejection), within the time the test policy allows,
 // and the service must recover once the fault clears.
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { afterAll, assert, beforeAll, describe, layer } from "@effect/vitest"
 import type * as TokenPolicy from "@tokenkeeper/core/TokenPolicy"
 import * as Control from "@tokenkeeper/sandbox/Control"
@@ -10,6 +9,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
+import * as Edition from "../support/edition.js"
 import * as Support from "./support.js"
 
 // --- the test policy, and the time it allows --------------------------------------------------------
@@ -22,7 +22,7 @@ const maxRetryAfterMillis = 2_000
 const coolDownMillis = 500
 
 const policy: TokenPolicy.Options = {
-  retry: Schedule.spaced(Duration.millis(spacingMillis)).pipe(Schedule.intersect(Schedule.recurs(retries))),
+  retry: Edition.both(Schedule.spaced(Duration.millis(spacingMillis)), Schedule.recurs(retries)),
   requestTimeout: Duration.millis(requestTimeoutMillis),
   maxRetryAfter: Duration.millis(maxRetryAfterMillis),
   coolDown: Schedule.spaced(Duration.millis(coolDownMillis))
@@ -130,7 +130,7 @@ afterAll(async () => {
 
 const environment = Layer.provideMerge(
   Layer.effectDiscard(Support.warmUp(providers)),
-  Layer.merge(Support.emulators(6), NodeHttpClient.layerUndici)
+  Layer.merge(Support.emulators(6), Edition.client)
 )
 
 // Tests run concurrently (vitest's maxConcurrency, 5), each with an emulator of its own from the pool.

@@ -26,26 +26,60 @@ import * as PartnerClient from "@tokenkeeper/oauth2/PartnerClient"
 import * as PartnerTokens from "@tokenkeeper/oauth2/PartnerTokens"
 import * as PaySecurezClient from "@tokenkeeper/paysecurez/PaySecurezClient"
 import * as PaySecurezTokens from "@tokenkeeper/paysecurez/PaySecurezTokens"
-import { FastCheck as fc } from "effect"
 import * as Cause from "effect/Cause"
-import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
+import * as fc from "fast-check"
 import * as Http from "node:http"
+import * as Edition from "../support/edition.js"
 
 const numRuns = 300
 const options = { fastCheck: { numRuns } }
 
 /** A token request on every `get`, one attempt, no cool-down. */
-const policy: TokenPolicy.Options = { reuse: "single-use", retry: Schedule.stop, coolDown: Schedule.stop }
+const policy: TokenPolicy.Options = { reuse: "single-use", retry: Edition.stop, coolDown: Edition.stop }
 const nowhere = "http://127.0.0.1:1"
 const secret = Redacted.make("fuzz-secret")
+
+// --- property tests, run by fast-check itself (Effect 4's it.prop takes Effect's own arbitraries) --------
+
+type Values<Arbs extends ReadonlyArray<fc.Arbitrary<any>>> = {
+  [K in keyof Arbs]: Arbs[K] extends fc.Arbitrary<infer T> ? T : never
+}
+
+/** A property test: `self` holds for every sample of `arbitraries`. */
+const prop = <const Arbs extends ReadonlyArray<fc.Arbitrary<any>>>(
+  name: string,
+  arbitraries: Arbs,
+  self: (values: Values<Arbs>) => void,
+  { fastCheck }: { readonly fastCheck: fc.Parameters<unknown> }
+) =>
+  it(name, () =>
+    fc.assert(
+      fc.property(...(arbitraries as unknown as [fc.Arbitrary<unknown>]), (...values) => self(values as Values<Arbs>)),
+      fastCheck
+    ))
+
+/** A property test whose property is an effect, run on the live clock in its own scope, once per sample. */
+const liveProp = <const Arbs extends ReadonlyArray<fc.Arbitrary<any>>, A, E>(
+  name: string,
+  arbitraries: Arbs,
+  self: (values: Values<Arbs>) => Effect.Effect<A, E, Scope.Scope>,
+  { fastCheck }: { readonly fastCheck: fc.Parameters<unknown> }
+) =>
+  it(name, () =>
+    fc.assert(
+      fc.asyncProperty(
+        ...(arbitraries as unknown as [fc.Arbitrary<unknown>]),
+        (...values) => Effect.runPromise(Effect.asVoid(Effect.scoped(self(values as Values<Arbs>))))
+      ),
+      fastCheck
+    ))
 
 // --- the fake token endpoint -------------------------------------------------------------------------
 
@@ -86,7 +120,7 @@ interface Subject {
 /** A provider's token service, its layer built over the fake `client`. */
 const tokensOf = <Id, E extends TokenError>(
   layer: Layer.Layer<Id, E, HttpClient.HttpClient>,
-  tag: Context.Tag<Id, TokenService.Service>,
+  tag: Edition.Tag<Id, TokenService.Service>,
   client: HttpClient.HttpClient
 ) =>
   Layer.build(layer).pipe(
@@ -162,11 +196,11 @@ const getAgainst = (subject: Subject, answer: Answer) =>
 /** The exit's only failure, which must be a TokenError; a defect or an interruption fails the test. */
 const typedFailure = (exit: Exit.Exit<unknown, unknown>): TokenError | undefined => {
   if (Exit.isSuccess(exit)) return undefined
-  assert.strictEqual(Chunk.size(Cause.defects(exit.cause)), 0, `a defect: ${Cause.pretty(exit.cause)}`)
-  assert.isFalse(Cause.isInterrupted(exit.cause), `interrupted: ${Cause.pretty(exit.cause)}`)
-  const failure = Cause.failureOption(exit.cause)
-  assert.isTrue(Option.isSome(failure) && isTokenError(failure.value), `untyped: ${Cause.pretty(exit.cause)}`)
-  return Option.getOrThrow(failure) as TokenError
+  const { defects, failures, interrupted } = Edition.ending(exit.cause)
+  assert.strictEqual(defects.length, 0, `a defect: ${Cause.pretty(exit.cause)}`)
+  assert.isFalse(interrupted, `interrupted: ${Cause.pretty(exit.cause)}`)
+  assert.isTrue(failures.length > 0 && isTokenError(failures[0]), `untyped: ${Cause.pretty(exit.cause)}`)
+  return failures[0] as TokenError
 }
 
 /** Per provider, how the 2xx cases ended: both branches must have been taken. */
@@ -300,21 +334,21 @@ const decodes200 = (subject: Subject, body: Answer["body"]) =>
 describe("fuzz: token responses", () => {
   for (const subject of subjects) {
     describe(subject.name, () => {
-      it.live.prop(
+      liveProp(
         "200 with arbitrary bytes: a valid grant or Invalid (response)",
         [bytes],
         ([body]) => decodes200(subject, body),
         options
       )
 
-      it.live.prop(
+      liveProp(
         "200 with arbitrary JSON, or a token response of arbitrary values: a valid grant or Invalid (response)",
         [fc.oneof(json, shaped(subject))],
         ([body]) => decodes200(subject, body),
         options
       )
 
-      it.live.prop(
+      liveProp(
         "any status, body and Retry-After: a grant only from a 2xx, else a TokenError with that status",
         [fc.integer({ min: 200, max: 599 }).filter((status) => !nullBody.has(status)), anyBody(subject), retryAfter],
         ([status, body, after]) => {
@@ -342,7 +376,7 @@ describe("fuzz: token responses", () => {
 describe("fuzz: JWT claims and token responses", () => {
   const finiteOrAbsent = (n: unknown) => n === undefined || (typeof n === "number" && Number.isFinite(n))
 
-  it.prop(
+  prop(
     "Jwt.claims never throws, and what it reads is well typed",
     [fc.oneof(fc.string(), fc.string({ unit: "binary" }), jwt)],
     ([token]) => {
@@ -359,7 +393,7 @@ describe("fuzz: JWT claims and token responses", () => {
     options
   )
 
-  it.prop(
+  prop(
     "Jwt.claims reads the claims of a well-formed token",
     [fc.integer({ min: 0, max: 4_000_000_000 }), fc.integer({ min: 1, max: 100_000 }), fc.array(fc.string())],
     ([iat, lifetime, scopes]) => {
@@ -375,7 +409,7 @@ describe("fuzz: JWT claims and token responses", () => {
     options
   )
 
-  it.live.prop(
+  liveProp(
     "AccessToken.fromResponse: a valid grant or Invalid (response), whatever the numbers",
     [
       fc.oneof(fc.string(), jwt),
@@ -432,7 +466,7 @@ describe("a token endpoint that answers 204 No Content", () => {
     Effect.gen(function*() {
       const server = yield* NodeHttpServer.make(() => Http.createServer(), { port: 0, host: "127.0.0.1" })
       yield* server.serve(Effect.succeed(HttpServerResponse.empty({ status: 204 })))
-      const baseUrl = `http://127.0.0.1:${server.address._tag === "TcpAddress" ? server.address.port : 0}`
+      const baseUrl = `http://127.0.0.1:${Edition.portOf(server.address)}`
       const context = yield* Layer.build(
         PaySecurezClient.layer({ baseUrl, clientId: "fuzz", clientSecret: secret, policy })
       ).pipe(Effect.provide(FetchHttpClient.layer))

@@ -4,7 +4,6 @@
 // with every log line (all levels), span and error captured, and every credential and token the
 // sandbox issued recorded from the wire on the test side. None of the secrets may appear in what
 // the providers produce.
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -27,11 +26,9 @@ import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
-import * as Metric from "effect/Metric"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
+import * as Edition from "../support/edition.js"
 import * as Support from "./support.js"
 
 // --- how a value may be printed -------------------------------------------------------------------
@@ -98,7 +95,7 @@ const recording = (client: HttpClient.HttpClient, wire: Wire): HttpClient.HttpCl
 
 /** Three retries 20 ms apart, 1 s per request, a short cool-down. */
 const policy: TokenPolicy.Options = {
-  retry: Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(3))),
+  retry: Edition.both(Schedule.spaced("20 millis"), Schedule.recurs(3)),
   // Generous: on a loaded machine a shorter limit can expire before the request reaches the server.
   requestTimeout: "1 second",
   coolDown: Schedule.spaced("100 millis"),
@@ -168,7 +165,7 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       yield* fail(tokens.get)
       yield* lp.control.revokeAccessTokens
       yield* call // 401, renewed, retried
-      yield* tokens.withFreshToken(Effect.zipRight(call, call))
+      yield* tokens.withFreshToken(Effect.andThen(call, call))
       // Refused by policy: Invalid (forbidden), then the cool-down.
       yield* lp.control.configure({ forbidden: true })
       yield* renewNow(tokens)
@@ -217,7 +214,7 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       yield* ps.control.outage(false)
       yield* ps.control.revokeAccessTokens
       yield* call
-      yield* PaySecurezTokens.withFreshToken(Effect.zipRight(call, call)).pipe(Effect.provide(context))
+      yield* PaySecurezTokens.withFreshToken(Effect.andThen(call, call)).pipe(Effect.provide(context))
       // The server accepts each token once: the second call meets a 401 and is retried.
       yield* ps.control.configure({ singleUse: true })
       yield* renewNow(tokens)
@@ -267,7 +264,7 @@ const scenario = (sandbox: Sandbox.Service, errors: Array<TokenError>) =>
       yield* Effect.sleep("150 millis") // the cool-down
       yield* partner.control.revokeAccessTokens
       yield* call
-      yield* tokens.withFreshToken(Effect.zipRight(call, call))
+      yield* tokens.withFreshToken(Effect.andThen(call, call))
       // Opaque tokens that say 60 s but that the resource refuses at once: the retry meets a second 401.
       yield* partner.control.configure({ accessLifetime: 0.002, expiresIn: 60, opaqueTokens: true })
       yield* renewNow(tokens)
@@ -345,7 +342,7 @@ const scan = (
   return found
 }
 
-layer(Layer.merge(Sandbox.layer(), NodeHttpClient.layerUndici), { excludeTestServices: true })("leak scan", (it) => {
+layer(Layer.merge(Sandbox.layer(), Edition.client), { excludeTestServices: true })("leak scan", (it) => {
   it.scoped(
     "no password, client secret, access or refresh token in any log line, span or error of any provider",
     () =>
@@ -359,11 +356,8 @@ layer(Layer.merge(Sandbox.layer(), NodeHttpClient.layerUndici), { excludeTestSer
         const http = yield* HttpClient.HttpClient
         yield* scenario(sandbox, errors).pipe(
           Effect.provideService(HttpClient.HttpClient, recording(http, wire)),
-          Effect.provide(Layer.mergeAll(
-            Logger.replace(Logger.defaultLogger, Recorder.logger(lines)),
-            Logger.minimumLogLevel(LogLevel.All),
-            Layer.setTracer(Recorder.tracer(spans))
-          ))
+          Effect.provide(Recorder.layer(lines, spans)),
+          Edition.traceHeaders
         )
 
         // --- the secrets -------------------------------------------------------------------------------
@@ -454,8 +448,8 @@ layer(Layer.merge(Sandbox.layer(), NodeHttpClient.layerUndici), { excludeTestSer
           }
         }
         // Metric keys and labels too: a label is as public as a log line.
-        for (const { metricKey } of yield* Metric.snapshot) {
-          texts.push({ where: `metric ${metricKey.name}`, text: Recorder.renderings(metricKey).join(" ") })
+        for (const { key, name } of yield* Edition.metricKeys) {
+          texts.push({ where: `metric ${name}`, text: Recorder.renderings(key).join(" ") })
         }
 
         // The scan finds what it looks for: the wire itself is full of secrets.

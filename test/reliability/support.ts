@@ -25,7 +25,6 @@ import * as LocalpaymentEmulator from "@tokenkeeper/sandbox/Localpayment"
 import * as PartnerEmulator from "@tokenkeeper/sandbox/Partner"
 import * as PaySecurezEmulator from "@tokenkeeper/sandbox/PaySecurez"
 import * as Cause from "effect/Cause"
-import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -33,6 +32,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Pool from "effect/Pool"
 import type * as Scope from "effect/Scope"
+import * as Edition from "../support/edition.js"
 
 /** The controls every emulator has, whatever its settings. */
 export interface Faults {
@@ -83,7 +83,7 @@ export class Emulators extends Context.Tag("test/reliability/Emulators")<Emulato
 
 /** `size` emulators of each kind: at least as many as tests that run at once. */
 export const emulators = (size: number): Layer.Layer<Emulators> =>
-  Layer.scoped(
+  Edition.layerScoped(
     Emulators,
     Effect.all({
       localpayment: Pool.make({ acquire: LocalpaymentEmulator.make(), size }),
@@ -98,7 +98,7 @@ export const emulators = (size: number): Layer.Layer<Emulators> =>
  */
 const acquire = <S extends { readonly control: Control.Control<any> }>(
   fresh: Effect.Effect<S, HttpServerError.ServeError, Scope.Scope>,
-  pooled: (emulators: Emulators["Type"]) => Pool.Pool<S, HttpServerError.ServeError>,
+  pooled: (emulators: Edition.ServiceOf<typeof Emulators>) => Pool.Pool<S, HttpServerError.ServeError>,
   common: Common
 ) =>
   Effect.gen(function*() {
@@ -222,9 +222,9 @@ export const failsTyped = <A, E>(effect: Effect.Effect<A, E>) =>
     const exit = yield* Effect.exit(effect)
     if (Exit.isSuccess(exit)) return assert.fail("expected a typed failure, got a success")
     const cause = exit.cause
-    assert.strictEqual(Chunk.size(Cause.defects(cause)), 0, `a defect: ${Cause.pretty(cause)}`)
-    assert.isFalse(Cause.isInterrupted(cause), `interrupted: ${Cause.pretty(cause)}`)
-    const failures = Chunk.toReadonlyArray(Cause.failures(cause))
+    const { defects, failures, interrupted } = Edition.ending(cause)
+    assert.strictEqual(defects.length, 0, `a defect: ${Cause.pretty(cause)}`)
+    assert.isFalse(interrupted, `interrupted: ${Cause.pretty(cause)}`)
     assert.strictEqual(failures.length, 1, Cause.pretty(cause))
     const error = failures[0]
     assert.isTrue(isTokenError(error), `not a TokenError: ${Cause.pretty(cause)}`)

@@ -4,11 +4,12 @@
  * on PATH may lack Django), awaited until it answers, stopped with the scope.
  */
 import type { Scope } from "effect"
-import { Context, Data, Duration, Effect, Layer, Redacted, Schedule } from "effect"
+import { Context, Data, Effect, type Layer, Option, Redacted, Schedule } from "effect"
 import * as ChildProcess from "node:child_process"
 import * as Crypto from "node:crypto"
 import * as Path from "node:path"
 import * as Url from "node:url"
+import * as Edition from "../../support/edition.js"
 
 export const python = "/usr/bin/python3"
 
@@ -71,14 +72,11 @@ const stop = (child: ChildProcess.ChildProcess) =>
   Effect.gen(function*() {
     child.stdin?.end()
     child.kill("SIGTERM")
-    yield* exited(child).pipe(
-      Effect.timeoutTo({
-        duration: "3 seconds",
-        onSuccess: () => Effect.void,
-        onTimeout: () => Effect.zipRight(Effect.sync(() => child.kill("SIGKILL")), exited(child))
-      }),
-      Effect.flatten
-    )
+    const gone = yield* Effect.timeoutOption(exited(child), "3 seconds")
+    if (Option.isNone(gone)) {
+      child.kill("SIGKILL")
+      yield* exited(child)
+    }
   })
 
 /** Resolves with the base URL the server prints once it listens; fails if it exits first. */
@@ -164,13 +162,14 @@ export const make = (options: Options): Effect.Effect<DjangoServer, DjangoServer
 
     // Migrations and Django's start take seconds on a busy machine.
     const baseUrl = yield* listening(child, tail).pipe(
-      Effect.timeoutFail({
-        duration: "60 seconds",
-        onTimeout: () => new DjangoServerError({ message: `server.py did not listen within 60 s:\n${tail()}` })
-      })
+      Edition.timeoutFail(
+        "60 seconds",
+        () => new DjangoServerError({ message: `server.py did not listen within 60 s:\n${tail()}` })
+      )
     )
     yield* fetchEvents(baseUrl).pipe(
-      Effect.retry(Schedule.spaced("50 millis").pipe(Schedule.upTo(Duration.seconds(10))))
+      // 10 s at most
+      Effect.retry({ schedule: Schedule.spaced("50 millis"), times: 200 })
     )
     return {
       baseUrl,
@@ -182,7 +181,8 @@ export const make = (options: Options): Effect.Effect<DjangoServer, DjangoServer
     }
   })
 
-export const layer = (options: Options): Layer.Layer<Django, DjangoServerError> => Layer.scoped(Django, make(options))
+export const layer = (options: Options): Layer.Layer<Django, DjangoServerError> =>
+  Edition.layerScoped(Django, make(options))
 
 /**
  * The events `effect` caused: the server is shared by a suite's tests, which run one after the

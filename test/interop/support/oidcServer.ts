@@ -4,12 +4,13 @@
  * gets a JWT access token, no resource an opaque one. Every request is recorded as the server
  * answered it, so tests count token requests on the server's side.
  */
-import type { Scope } from "effect"
-import { Context, Effect, Layer, Option, Redacted } from "effect"
+import type { Layer, Scope } from "effect"
+import { Context, Effect, Option, Redacted } from "effect"
 import * as Crypto from "node:crypto"
 import * as Http from "node:http"
 import type * as Net from "node:net"
 import { errors, Provider } from "oidc-provider"
+import * as Edition from "../../support/edition.js"
 
 /** The API whose resource indicator gets JWT access tokens. */
 export const resource = "https://api.interop.test/"
@@ -194,4 +195,4 @@ export const make: Effect.Effect<OidcServer, never, Scope.Scope> = Effect.gen(fu
   }
 })
 
-export const layer: Layer.Layer<Oidc> = Layer.scoped(Oidc, make)
+export const layer: Layer.Layer<Oidc> = Edition.layerScoped(Oidc, make)
