@@ -98,14 +98,15 @@ const rewrite = (text) =>
 // Not part of a tree's sources: its installed packages, its build, its own package and project files.
 const notSources = new Set(["node_modules", "build", "dist", "package.json", "tsconfig.json"])
 
-const copyTree = (from, to, header) => {
+// An overlay is copied whole: a tsconfig.json there is the Effect 4 twin's own.
+const copyTree = (from, to, header, skipped = notSources) => {
   for (const entry of Fs.readdirSync(from, { withFileTypes: true })) {
-    if (notSources.has(entry.name)) continue
+    if (skipped.has(entry.name)) continue
     const source = Path.join(from, entry.name)
     const target = Path.join(to, entry.name)
     if (entry.isDirectory()) {
       Fs.mkdirSync(target, { recursive: true })
-      copyTree(source, target, header)
+      copyTree(source, target, header, skipped)
     } else if (/\.(ts|mts|tsx)$/.test(entry.name)) {
       const origin = Path.relative(root, source)
       const text = rewrite(Fs.readFileSync(source, "utf8"))
@@ -148,7 +149,7 @@ for (const name of Fs.readdirSync(packagesDir)) {
     copyTree(Path.join(pkg, dir), Path.join(edition, dir), generatedFrom)
   }
   const overlay = Path.join(edition, "overlay")
-  if (Fs.existsSync(overlay)) copyTree(overlay, edition, generatedFrom)
+  if (Fs.existsSync(overlay)) copyTree(overlay, edition, generatedFrom, new Set())
 }
 
 // Modules outside packages/ that run on both lines (the benchmark's line runner, the cross-package
@@ -184,6 +185,6 @@ for (const tree of trees) {
   Fs.mkdirSync(to, { recursive: true })
   if (Fs.existsSync(Path.join(root, tree))) copyTree(Path.join(root, tree), to, generatedFrom)
   const overlay = Path.join(root, "effect4", "overlay", tree)
-  if (Fs.existsSync(overlay)) copyTree(overlay, to, generatedFrom)
+  if (Fs.existsSync(overlay)) copyTree(overlay, to, generatedFrom, new Set())
   relink(to, tree)
 }
