@@ -11,24 +11,13 @@ import * as RedisTokenStore from "@tokenkeeper/redis/RedisTokenStore"
 import * as Emulator from "@tokenkeeper/sandbox/Localpayment"
 import type { Context } from "effect"
 import { Deferred, Effect, Layer, Option, Redacted } from "effect"
-import { createClient } from "redis"
 import * as Edition from "./support/edition.js"
+import { rawClient } from "./support/rawClient.js"
 import * as RedisServer from "./support/redisServer.js"
 
 const merchants = ["merchant-a", "merchant-b"] as const
 const namespace = `tokenkeeper:localpayment:pool-${process.pid}`
 const entryOf = (merchant: string) => `${namespace}:${merchant}`
-
-const rawClient = (url: string) =>
-  Effect.acquireRelease(
-    Effect.promise(async () => {
-      const client = createClient({ url, socket: { reconnectStrategy: 50 } })
-      client.on("error", () => undefined)
-      await client.connect()
-      return client
-    }),
-    (client) => Effect.sync(() => client.destroy())
-  )
 
 type Command = ReadonlyArray<string>
 

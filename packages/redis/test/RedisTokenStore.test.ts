@@ -7,8 +7,8 @@ import type { Grant } from "@tokenkeeper/core/AccessToken"
 import * as RedisTokenStore from "@tokenkeeper/redis/RedisTokenStore"
 import type { Scope } from "effect"
 import { Context, Deferred, Effect, Fiber, Option, Redacted, Ref, Schedule } from "effect"
-import { createClient } from "redis"
 import * as Edition from "./support/edition.js"
+import { rawClient } from "./support/rawClient.js"
 import * as RedisServer from "./support/redisServer.js"
 
 const encryptionKey = Redacted.make("correct horse battery staple")
@@ -60,18 +60,6 @@ const assertSameGrant = (actual: Option.Option<Grant>, expected: Grant) => {
 
 const storeOf = (url: string, key: string, options: Partial<RedisTokenStore.Options> = {}) =>
   RedisTokenStore.make({ url, key, encryptionKey, operationTimeout: "150 millis", ...options })
-
-/** A plain client beside the store, to look at and tamper with what it wrote. */
-const rawClient = (url: string) =>
-  Effect.acquireRelease(
-    Effect.promise(async () => {
-      const client = createClient({ url, socket: { reconnectStrategy: 50 } })
-      client.on("error", () => undefined)
-      await client.connect()
-      return client
-    }),
-    (client) => Effect.sync(() => client.destroy())
-  )
 
 const elapsed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {
