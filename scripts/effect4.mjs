@@ -179,9 +179,26 @@ const relink = (dir, tree) => {
   }
 }
 
+// Removes what an earlier run generated under `dir`: every file but the hand-written modules there
+// (a .ts file without the generated header, such as effect4/examples/quickstart.ts).
+const clearGenerated = (dir) => {
+  if (!Fs.existsSync(dir)) return
+  for (const entry of Fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = Path.join(dir, entry.name)
+    if (entry.isDirectory()) {
+      clearGenerated(file)
+      if (Fs.readdirSync(file).length === 0) Fs.rmdirSync(file)
+    } else if (
+      !/\.(ts|mts|tsx)$/.test(entry.name) || Fs.readFileSync(file, "utf8").includes("by scripts/effect4.mjs: edit")
+    ) {
+      Fs.rmSync(file)
+    }
+  }
+}
+
 for (const tree of trees) {
   const to = Path.join(root, "effect4", tree)
-  Fs.rmSync(to, { recursive: true, force: true })
+  clearGenerated(to)
   Fs.mkdirSync(to, { recursive: true })
   if (Fs.existsSync(Path.join(root, tree))) copyTree(Path.join(root, tree), to, generatedFrom)
   const overlay = Path.join(root, "effect4", "overlay", tree)
