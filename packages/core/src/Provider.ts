@@ -161,6 +161,14 @@ export const layerConfig = <Options, ROut, E, RIn>(
 ): Layer.Layer<ROut, E | Edition.ConfigFailure, RIn> => Edition.layerUnwrap(Effect.map(config(defaults, given), layer))
 
 /**
+ * A `get`'s request options: Effect 3's `HttpClientRequest.Options.NoBody`, Effect 4's `NoUrl`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type GetOptions = Edition.NoBodyOptions
+
+/**
  * `yield* XClient.post("/path", …)` style accessors for a provider's client tag.
  *
  * @since 0.1.0
@@ -172,7 +180,7 @@ export const accessors = <ClientId>(tag: Edition.Tag<ClientId, AuthorizedClient>
   const withClient = (f: (client: AuthorizedClient) => Effect.Effect<Response, Failure>) => Effect.flatMap(tag, f)
   return {
     execute: (request: HttpClientRequest.HttpClientRequest) => withClient((c) => c.execute(request)),
-    get: (url: string, options?: Edition.NoBodyOptions) => withClient((c) => c.get(url, options)),
+    get: (url: string, options?: GetOptions) => withClient((c) => c.get(url, options)),
     post: (url: string, options?: HttpClientRequest.Options.NoUrl) => withClient((c) => c.post(url, options)),
     put: (url: string, options?: HttpClientRequest.Options.NoUrl) => withClient((c) => c.put(url, options)),
     patch: (url: string, options?: HttpClientRequest.Options.NoUrl) => withClient((c) => c.patch(url, options)),

@@ -266,7 +266,7 @@ export const accessors = <Id, K>(tag: Edition.Tag<Id, Tagged<K>>) => {
     withFreshToken: (key: K) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.flatMap(tag, (pool) => pool.tokens.withFreshToken(key)(effect)),
     execute: (key: K, request: HttpClientRequest.HttpClientRequest) => withClient(key, (c) => c.execute(request)),
-    get: (key: K, url: string, options?: Edition.NoBodyOptions) => withClient(key, (c) => c.get(url, options)),
+    get: (key: K, url: string, options?: Provider.GetOptions) => withClient(key, (c) => c.get(url, options)),
     post: (key: K, url: string, options?: HttpClientRequest.Options.NoUrl) =>
       withClient(key, (c) => c.post(url, options)),
     put: (key: K, url: string, options?: HttpClientRequest.Options.NoUrl) =>
