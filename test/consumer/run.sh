@@ -5,7 +5,8 @@
 # (publint, arethetypeswrong), then in two scratch projects in a temp dir, one ES module and one
 # CommonJS, npm-installs the tarballs with the Effect 3 versions of our lockfile and (a third
 # project does the same for the Effect 4 edition with effect 4: app/main.ts rewritten by
-# scripts/effect4.mjs --file, without its testkit region, as @tokenkeeper/testing has no Effect 4 edition):
+# scripts/effect4.mjs --file, without its testkit region, which runs Effect 3's TestContext; the testkit's
+# Effect 4 edition is tested by its own suite on that line):
 #   - type-checks app/main.ts with strict, noUncheckedIndexedAccess, exactOptionalPropertyTypes and
 #     skipLibCheck off, under NodeNext (and, in the ESM project, under bundler resolution);
 #   - runs it with plain node: sandbox started, login, two calls on one token, wrong password = Invalid;
@@ -123,8 +124,8 @@ done
 project_effect4() {
   mkdir -p "$1"
   printf '{ "name": "consumer-effect4", "private": true, "type": "module" }\n' >"$1/package.json"
-  # app/main.ts as written for the Effect 4 edition, without the part that needs @tokenkeeper/testing
-  # (no Effect 4 edition yet).
+  # app/main.ts as written for the Effect 4 edition, without its testkit region (Effect 3's
+  # TestContext; the testkit's Effect 4 edition is tested by packages/testing on that line).
   node "$root/scripts/effect4.mjs" --file "$here/app/main.ts" "$1/main.ts" --without testkit || return 1
   cp "$here/app4/tsconfig.json" "$1/"
   (cd "$1" && npm install --no-audit --no-fund --loglevel=error "${effect4_tarballs[@]}" "${effect4_deps[@]}")
