@@ -53,23 +53,22 @@ export interface Options {
  * import { NodeHttpClient } from "@effect/platform-node"
  * import { LocalpaymentClient } from "@tokenkeeper/localpayment"
  * import { Sandbox } from "@tokenkeeper/sandbox"
- * import { Effect, Layer } from "effect"
+ * import { Effect } from "effect"
  *
  * const program = Effect.gen(function*() {
  *   // The three emulators on free loopback ports, until the scope closes
  *   const sandbox = yield* Sandbox.make({ localpayment: { accessLifetime: 60 } })
- *   const LocalpaymentLive = LocalpaymentClient.layerConfig().pipe(
- *     Layer.provide(Layer.setConfigProvider(Sandbox.configProvider(sandbox)))
- *   )
+ *   const { baseUrl, password, username } = sandbox.localpayment
+ *   const LocalpaymentLive = LocalpaymentClient.layer({ baseUrl, username, password })
  *   const validate = LocalpaymentClient.post("/api/validation/document", {
  *     body: HttpBody.unsafeJson({ country: "ARG", document: { id: "1791234561009", type: "RUC" } })
  *   }).pipe(Effect.flatMap(HttpClientResponse.filterStatusOk))
- *   yield* validate.pipe(Effect.repeatN(2), Effect.provide(LocalpaymentLive))
+ *   yield* validate.pipe(Effect.repeat({ times: 2 }), Effect.provide(LocalpaymentLive))
  *   // Three calls, one login
  *   assert.deepStrictEqual(yield* sandbox.localpayment.control.tokenRequests, { login: 1, refresh: 0 })
  * })
  *
- * Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)))
+ * Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(NodeHttpClient.layer)))
  * ```
  *
  * @since 0.1.0

@@ -17,7 +17,7 @@
  * // Ten minutes pass on the run's clock, at once: 600000
  * export const program = Effect.map(
  *   TestRun.toEnd(Effect.andThen(Effect.sleep("10 minutes"), Clock.currentTimeMillis)),
- *   Exit.getOrElse(() => -1)
+ *   (exit) => Exit.isSuccess(exit) ? exit.value : -1
  * )
  * ```
  *
